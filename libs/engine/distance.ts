@@ -1,0 +1,53 @@
+// Qdrant's score semantics per distance: how vectors are prepared, how a score is computed, and
+// which direction is better. Cosine vectors are L2-normalised on insert and on query (zero vectors
+// stay zero), so the cosine score is a plain dot product. Euclid and Manhattan return the distance
+// itself, smallest first.
+import type { Distance } from './types.ts';
+
+export function prepareVector(distance: Distance, vector: Float32Array): Float32Array {
+  if (distance !== 'Cosine') return vector;
+  let norm = 0;
+  for (let i = 0; i < vector.length; i++) norm += vector[i] * vector[i];
+  if (norm === 0) return vector;
+  const scale = 1 / Math.sqrt(norm);
+  const out = new Float32Array(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = vector[i] * scale;
+  return out;
+}
+
+/** Score of stored vector `data[offset .. offset+dim)` against a prepared query. */
+export function scoreAt(distance: Distance, query: Float32Array, data: Float32Array, offset: number): number {
+  const dim = query.length;
+  let acc = 0;
+  switch (distance) {
+    case 'Cosine':
+    case 'Dot':
+      for (let i = 0; i < dim; i++) acc += query[i] * data[offset + i];
+      return acc;
+    case 'Euclid':
+      for (let i = 0; i < dim; i++) {
+        const d = query[i] - data[offset + i];
+        acc += d * d;
+      }
+      return Math.sqrt(acc);
+    case 'Manhattan':
+      for (let i = 0; i < dim; i++) acc += Math.abs(query[i] - data[offset + i]);
+      return acc;
+  }
+}
+
+/** True when a larger score is better (similarities); false for distances. */
+export function largerIsBetter(distance: Distance): boolean {
+  return distance === 'Cosine' || distance === 'Dot';
+}
+
+/** Comparator that sorts the best score first. */
+export function bestFirst(distance: Distance): (a: { score: number }, b: { score: number }) => number {
+  return largerIsBetter(distance) ? (a, b) => b.score - a.score : (a, b) => a.score - b.score;
+}
+
+/** Qdrant's strict threshold: similarities must exceed it, distances must stay below it. */
+export function passesThreshold(distance: Distance, score: number, threshold: number | undefined): boolean {
+  if (threshold === undefined) return true;
+  return largerIsBetter(distance) ? score > threshold : score < threshold;
+}

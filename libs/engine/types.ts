@@ -1,0 +1,63 @@
+// The engine's vocabulary. Nothing here knows about gRPC, protobuf or queues.
+
+/** A point id: an unsigned 64-bit integer (as bigint, never a JS number) or a canonical UUID string. */
+export type PointId = bigint | string;
+
+/** JSON payload values; integers are bigint so int64 values keep every digit, other numbers are doubles. */
+export type PayloadValue = null | boolean | number | bigint | string | PayloadValue[] | PayloadObject;
+export interface PayloadObject {
+  [key: string]: PayloadValue;
+}
+export type Payload = PayloadObject;
+
+export type Distance = 'Cosine' | 'Euclid' | 'Dot' | 'Manhattan';
+
+export interface HnswParams {
+  m: number;
+  efConstruct: number;
+  /** Below this many kilobytes of vectors a shard answers by exact scan (Qdrant's full_scan_threshold). */
+  fullScanThresholdKb: number;
+}
+
+export interface VectorSpace {
+  dim: number;
+  distance: Distance;
+}
+
+/** What a replica needs to know to store and index its points. */
+export interface ShardParams extends VectorSpace {
+  hnsw: HnswParams;
+}
+
+export interface PointRecord {
+  id: PointId;
+  payload: Payload | null;
+  vector: Float32Array | null;
+}
+
+export interface ScoredRecord extends PointRecord {
+  score: number;
+  version: number;
+}
+
+/** Which payload keys and whether the vector to return with a point. */
+export interface PayloadSelector {
+  /** 'all' | 'none' | only these top-level keys / paths | all but these. */
+  mode: 'all' | 'none' | 'include' | 'exclude';
+  keys?: string[];
+}
+
+export interface ReadSelectors {
+  payload: PayloadSelector;
+  vector: boolean;
+}
+
+export interface SearchRequest {
+  vector: Float32Array; // already prepared for the distance
+  /** How many best points to return (the caller's offset + limit). */
+  top: number;
+  scoreThreshold?: number;
+  hnswEf?: number;
+  exact?: boolean;
+  selectors: ReadSelectors;
+}

@@ -1,0 +1,31 @@
+// Dense vectors of one shard in one growable Float32Array, addressed by label (row).
+export class VectorColumn {
+  private data: Float32Array;
+
+  constructor(readonly dim: number, initialRows = 1024) {
+    this.data = new Float32Array(dim * initialRows);
+  }
+
+  get capacity(): number {
+    return this.data.length / this.dim;
+  }
+
+  /** The backing array; row r starts at r * dim. Valid until the next write that grows it. */
+  get raw(): Float32Array {
+    return this.data;
+  }
+
+  set(row: number, vector: Float32Array): void {
+    if (row >= this.capacity) {
+      const grown = new Float32Array(Math.max((row + 1) * this.dim, this.data.length * 2));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data.set(vector, row * this.dim);
+  }
+
+  /** A copy of one row. */
+  get(row: number): Float32Array {
+    return this.data.slice(row * this.dim, (row + 1) * this.dim);
+  }
+}
