@@ -1,0 +1,129 @@
+// CreateCollection -> the stored qdrant.CollectionConfig (Qdrant's defaults filled in), and the
+// stored record -> qdrant.CollectionInfo. Options quiver does not implement yet are refused with
+// UNIMPLEMENTED rather than accepted and silently ignored.
+import { QuiverError, badInput, validationError } from '../../errors/index.ts';
+import { payloadFromMessage, payloadToMessage } from '../../engine/index.ts';
+import type { CollectionRecord } from '../../cluster/collection-record.ts';
+import { boundedInt } from '../validate.ts';
+
+// biome-ignore lint: proto-loader message shapes
+type Message = Record<string, any>;
+
+const DISTANCES = new Set(['Cosine', 'Euclid', 'Dot', 'Manhattan']);
+
+const unimplemented = (what: string) => new QuiverError('unimplemented', `${what} is not supported by quiver yet`);
+
+const HNSW_DEFAULTS = { m: '16', ef_construct: '100', full_scan_threshold: '10000', max_indexing_threads: '0', on_disk: false };
+const OPTIMIZER_DEFAULTS = {
+  deleted_threshold: 0.2,
+  vacuum_min_vector_number: '1000',
+  default_segment_number: '0',
+  indexing_threshold: '10000',
+  flush_interval_sec: '5',
+  max_optimization_threads: { setting: 'Auto' },
+};
+const WAL_DEFAULTS = { wal_capacity_mb: '32', wal_segments_ahead: '0' };
+
+/** Drops proto-loader's oneof discriminators and absent values, so stored JSON stays the message. */
+function clean(message: Message | undefined): Message {
+  const out: Message = {};
+  if (!message) return out;
+  for (const [key, value] of Object.entries(message)) {
+    if (value === undefined || value === null) continue;
+    if (key.startsWith('_')) continue; // synthetic oneofs of proto3 optional fields
+    out[key] = value;
+  }
+  return out;
+}
+
+function hnswConfig(diff: Message | undefined, base: Message): Message {
+  const merged = { ...base, ...clean(diff) };
+  boundedInt(merged.m, 'hnsw_config.m', 16, 0);
+  boundedInt(merged.ef_construct, 'hnsw_config.ef_construct', 100, 4);
+  return merged;
+}
+
+function vectorParams(params: Message): Message {
+  const size = boundedInt(params.size, 'vectors_config.params.size', 0, 1, 65536);
+  if (!DISTANCES.has(params.distance)) throw badInput(`Malformed distance parameter: ${params.distance ?? 'UnknownDistance'}`);
+  if (params.multivector_config) throw unimplemented('Multi-vectors (multivector_config)');
+  if (params.datatype && params.datatype !== 'Float32' && params.datatype !== 'Default') throw unimplemented(`Datatype ${params.datatype}`);
+  const out = clean(params);
+  out.size = String(size);
+  if (params.hnsw_config) out.hnsw_config = clean(params.hnsw_config);
+  return out;
+}
+
+export function configFromCreate(request: Message): Message {
+  const vectors = request.vectors_config;
+  let vectorsConfig: Message | undefined;
+  if (vectors?.params) vectorsConfig = { params: vectorParams(vectors.params) };
+  else if (vectors?.params_map) throw unimplemented('Named vectors (params_map)');
+  if (request.sparse_vectors_config && Object.keys(request.sparse_vectors_config.map ?? {}).length) {
+    throw unimplemented('Sparse vectors');
+  }
+  if (request.sharding_method === 'Custom') throw unimplemented('Custom sharding');
+  const shardNumber = boundedInt(request.shard_number, 'shard_number', 1, 1, 1024);
+  const replicationFactor = boundedInt(request.replication_factor, 'replication_factor', 1, 1, 64);
+  const writeConsistency = boundedInt(request.write_consistency_factor, 'write_consistency_factor', 1, 1, 64);
+  if (request.optimizers_config?.deleted_threshold !== undefined) {
+    const t = Number(request.optimizers_config.deleted_threshold);
+    if (!(t >= 0 && t <= 1)) throw validationError('optimizers_config.deleted_threshold', 'must be from 0 to 1');
+  }
+  const metadata = payloadToMessage(payloadFromMessage(request.metadata));
+  const config: Message = {
+    params: {
+      shard_number: shardNumber,
+      on_disk_payload: request.on_disk_payload ?? true,
+      ...(vectorsConfig ? { vectors_config: vectorsConfig } : {}),
+      replication_factor: replicationFactor,
+      write_consistency_factor: writeConsistency,
+      sharding_method: 'Auto',
+    },
+    hnsw_config: hnswConfig(request.hnsw_config, HNSW_DEFAULTS),
+    optimizer_config: { ...OPTIMIZER_DEFAULTS, ...clean(request.optimizers_config) },
+    wal_config: { ...WAL_DEFAULTS, ...clean(request.wal_config) },
+    metadata,
+  };
+  if (request.quantization_config) config.quantization_config = request.quantization_config;
+  if (request.strict_mode_config) config.strict_mode_config = clean(request.strict_mode_config);
+  return config;
+}
+
+const SCHEMA_TYPE_BY_FIELD_TYPE: Record<string, string> = {
+  FieldTypeKeyword: 'Keyword',
+  FieldTypeInteger: 'Integer',
+  FieldTypeFloat: 'Float',
+  FieldTypeGeo: 'Geo',
+  FieldTypeText: 'Text',
+  FieldTypeBool: 'Bool',
+  FieldTypeDatetime: 'Datetime',
+  FieldTypeUuid: 'Uuid',
+};
+
+export function isFieldType(name: unknown): name is string {
+  return typeof name === 'string' && name in SCHEMA_TYPE_BY_FIELD_TYPE;
+}
+
+export interface CollectionFigures {
+  pointsCount: number;
+  /** Operations queued for the collection's replicas and not applied yet. */
+  queued: number;
+}
+
+export function collectionInfo(record: CollectionRecord, figures: CollectionFigures): Message {
+  const payloadSchema: Message = {};
+  for (const [field, type] of Object.entries(record.payloadIndexes)) {
+    payloadSchema[field] = { data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType' };
+  }
+  return {
+    status: figures.queued > 0 ? 'Yellow' : 'Green',
+    optimizer_status: { ok: true },
+    segments_count: String(record.shards.length),
+    config: record.config,
+    payload_schema: payloadSchema,
+    points_count: String(figures.pointsCount),
+    indexed_vectors_count: String(figures.pointsCount),
+    update_queue: { length: String(figures.queued) },
+  };
+}

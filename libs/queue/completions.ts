@@ -1,0 +1,126 @@
+// How a `wait=true` write learns that its replicas applied it.
+// The indexer, after an operation is applied and in the replica's fsynced WAL, records the
+// replica's applied sequence number and publishes a completion. Waiters match on (replica, seq).
+// Pub/sub may drop messages across a reconnect, so waiters that have waited a while also poll
+// the recorded applied sequence number (and the job's stored outcome).
+import type { Redis } from 'ioredis';
+import type { EventBus } from '../cluster/events.ts';
+import type { Keys } from '../cluster/keys.ts';
+import type { OperationOutcome } from '../engine/index.ts';
+import type { OperationQueues } from './operation-queues.ts';
+
+interface Completion {
+  r: string; // replica key
+  s: number; // sequence number
+  o: OperationOutcome;
+}
+
+interface Waiter {
+  replica: string;
+  seq: number;
+  since: number;
+  resolve: (outcome: OperationOutcome) => void;
+}
+
+const POLL_AFTER_MS = 1_000;
+/** Completions remembered for waiters that register after their completion arrived. */
+const RECENT_LIMIT = 4096;
+
+export class CompletionPublisher {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async publish(replica: string, seq: number, outcome: OperationOutcome): Promise<void> {
+    const message: Completion = { r: replica, s: seq, o: outcome };
+    await this.redis
+      .pipeline()
+      .set(this.keys.applied(replica), String(seq))
+      .publish(this.keys.completionChannel, JSON.stringify(message))
+      .exec();
+  }
+}
+
+export class CompletionWaiters {
+  private readonly waiters = new Map<string, Waiter[]>();
+  private readonly recent = new Map<string, OperationOutcome>();
+  private poller: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly queues: OperationQueues,
+  ) {}
+
+  async attach(events: EventBus): Promise<void> {
+    await events.subscribe(this.keys.completionChannel, (message) => {
+      const c = JSON.parse(message) as Completion;
+      this.settle(c.r, c.s, c.o);
+    });
+    events.onResync(() => void this.poll(0));
+    this.poller = setInterval(() => void this.poll(POLL_AFTER_MS), POLL_AFTER_MS);
+    this.poller.unref();
+  }
+
+  /** Resolves with the outcome once `replica` has applied `seq`; rejects when `signal` aborts. */
+  wait(replica: string, seq: number, signal: AbortSignal): Promise<OperationOutcome> {
+    return new Promise((resolve, reject) => {
+      const key = `${replica}#${seq}`;
+      const done = this.recent.get(key);
+      if (done) return resolve(done);
+      const waiter: Waiter = { replica, seq, since: Date.now(), resolve: () => {} };
+      const onAbort = () => {
+        this.remove(key, waiter);
+        reject(signal.reason);
+      };
+      waiter.resolve = (outcome) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const list = this.waiters.get(key);
+      if (list) list.push(waiter);
+      else this.waiters.set(key, [waiter]);
+    });
+  }
+
+  private settle(replica: string, seq: number, outcome: OperationOutcome): void {
+    const key = `${replica}#${seq}`;
+    const list = this.waiters.get(key);
+    if (!list) {
+      this.recent.set(key, outcome);
+      if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value as string);
+      return;
+    }
+    this.waiters.delete(key);
+    for (const waiter of list) waiter.resolve(outcome);
+  }
+
+  private remove(key: string, waiter: Waiter): void {
+    const list = this.waiters.get(key)?.filter((w) => w !== waiter);
+    if (list?.length) this.waiters.set(key, list);
+    else this.waiters.delete(key);
+  }
+
+  /** Settles waiters older than `olderThanMs` whose replica has applied them already. */
+  private async poll(olderThanMs: number): Promise<void> {
+    const now = Date.now();
+    const due = [...this.waiters.values()].flat().filter((w) => now - w.since >= olderThanMs);
+    for (const waiter of due) {
+      try {
+        const applied = Number((await this.redis.get(this.keys.applied(waiter.replica))) ?? 0);
+        if (applied < waiter.seq) continue;
+        const outcome = (await this.queues.outcome(waiter.replica, waiter.seq)) ?? { ok: true };
+        this.settle(waiter.replica, waiter.seq, outcome);
+      } catch {
+        // Redis unreachable: the next poll tries again; the waiter's own deadline still applies.
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.poller);
+  }
+}

@@ -1,0 +1,9 @@
+// Reads of one shard replica, wherever it lives: the indexer in this process answers directly,
+// one elsewhere through the internal shard RPC. Both speak these domain types.
+import type { PointId, PointRecord, ReadSelectors, ScoredRecord, SearchRequest } from '../engine/index.ts';
+
+export interface ReplicaReader {
+  search(replica: string, request: SearchRequest, signal?: AbortSignal): Promise<ScoredRecord[]>;
+  get(replica: string, ids: PointId[], selectors: ReadSelectors, signal?: AbortSignal): Promise<PointRecord[]>;
+  count(replica: string, signal?: AbortSignal): Promise<number>;
+}

@@ -1,0 +1,192 @@
+// An indexer process's replicas: it claims unowned replicas, opens the ones it owns (replaying
+// their WALs), consumes each one's queue in order, and answers reads of them.
+// Reconciliation with the catalog is the only way replicas are opened or dropped, and it runs one
+// at a time, after catalog events, on start and on demand (a read of a replica not opened yet).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  type Catalog, type CollectionRecord, HEARTBEAT_INTERVAL_MS, type Keys, type Registry, replicaKey, shardParamsOf,
+} from '../../libs/cluster/index.ts';
+import { type OperationOutcome, type PointId, type ReadSelectors, type SearchRequest, ShardReplica } from '../../libs/engine/index.ts';
+import { QuiverError } from '../../libs/errors/index.ts';
+import { CompletionPublisher, type OperationQueues, startReplicaWorker } from '../../libs/queue/index.ts';
+import type { ReplicaReader } from '../../libs/shard-rpc/index.ts';
+import type { Logger } from '../common/logger.ts';
+
+interface HostedReplica {
+  replica: ShardReplica;
+  worker: Worker;
+}
+
+export interface IndexerDeps {
+  storagePath: string;
+  redis: Redis;
+  consumer: Redis;
+  keys: Keys;
+  catalog: Catalog;
+  registry: Registry;
+  queues: OperationQueues;
+  log: Logger;
+}
+
+/** The node id of this storage directory, created on first use, so a restarted indexer owns what it owned. */
+function nodeIdOf(storagePath: string): string {
+  const file = path.join(storagePath, 'node-id');
+  fs.mkdirSync(storagePath, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomUUID());
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+export class Indexer implements ReplicaReader {
+  readonly id: string;
+  private readonly hosted = new Map<string, HostedReplica>();
+  private readonly publisher: CompletionPublisher;
+  private reconciling: Promise<void> = Promise.resolve();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private address = '';
+  private stopped = false;
+  private readonly reportedStray = new Set<string>();
+
+  constructor(private readonly deps: IndexerDeps) {
+    this.id = nodeIdOf(deps.storagePath);
+    this.publisher = new CompletionPublisher(deps.redis, deps.keys);
+  }
+
+  private get replicasDir(): string {
+    return path.join(this.deps.storagePath, 'replicas');
+  }
+
+  /** Registers in the registry (reachable at `address`) and opens the replicas it owns. */
+  async start(address: string): Promise<void> {
+    this.address = address;
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat().catch(() => {}), HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+    this.deps.catalog.onChange(() => void this.reconcile().catch((err) => this.deps.log.error({ err }, 'reconcile failed')));
+    await this.reconcile();
+  }
+
+  private async beat(): Promise<void> {
+    await this.deps.registry.heartbeat({ id: this.id, address: this.address, startedAt: Date.now() });
+  }
+
+  /** Brings hosted replicas in line with the catalog. Calls are serialised. */
+  reconcile(): Promise<void> {
+    const run = this.reconciling.then(() => this.reconcileNow());
+    this.reconciling = run.catch(() => {});
+    return run;
+  }
+
+  private async reconcileNow(): Promise<void> {
+    if (this.stopped) return;
+    const wanted = new Map<string, CollectionRecord>();
+    for (let record of await this.deps.catalog.list()) {
+      if (record.shards.some((s) => s.replicas.some((r) => r.owner === null))) record = await this.claim(record);
+      record.shards.forEach((shard, s) => {
+        for (const r of shard.replicas) if (r.owner === this.id) wanted.set(replicaKey(record.id, s, r.id), record);
+      });
+    }
+    for (const [key, record] of wanted) if (!this.hosted.has(key)) this.open(key, record);
+    for (const key of [...this.hosted.keys()]) if (!wanted.has(key)) await this.drop(key);
+    this.reportStrayDirectories(wanted);
+  }
+
+  /** Takes every unowned replica of a collection (compare-and-set: another indexer may be faster). */
+  private claim(record: CollectionRecord): Promise<CollectionRecord> {
+    return this.deps.catalog.update(record.name, (current) => {
+      if (current.id !== record.id) return null;
+      let changed = false;
+      for (const shard of current.shards) {
+        for (const replica of shard.replicas) {
+          if (replica.owner === null) {
+            replica.owner = this.id;
+            changed = true;
+          }
+        }
+      }
+      return changed ? current : null;
+    });
+  }
+
+  private open(key: string, record: CollectionRecord): void {
+    const replica = ShardReplica.open(path.join(this.replicasDir, key), shardParamsOf(record));
+    const worker = startReplicaWorker(this.deps.consumer, this.deps.keys, key, (seq, encoded) => this.apply(key, replica, seq, encoded), {
+      onError: (err) => this.deps.log.warn({ err, replica: key }, 'replica worker error'),
+    });
+    this.hosted.set(key, { replica, worker });
+    this.deps.log.info({ replica: key, collection: record.name, points: replica.store.pointCount, applied: replica.appliedSeq }, 'replica opened');
+  }
+
+  private async apply(key: string, replica: ShardReplica, seq: number, encoded: Uint8Array): Promise<OperationOutcome> {
+    const result = replica.applyLogged(seq, encoded);
+    // A redelivery is completed again: its first completion may have been lost with a crash.
+    const outcome: OperationOutcome = result.duplicate ? { ok: true } : result.outcome;
+    await this.publisher.publish(key, seq, outcome);
+    return outcome;
+  }
+
+  private async drop(key: string): Promise<void> {
+    const hosted = this.hosted.get(key);
+    if (!hosted) return;
+    this.hosted.delete(key);
+    await hosted.worker.close();
+    hosted.replica.destroy();
+    await this.deps.queues.destroy(key).catch(() => {});
+    await this.deps.redis.del(this.deps.keys.applied(key)).catch(() => {});
+    this.deps.log.info({ replica: key }, 'replica dropped (collection deleted)');
+  }
+
+  /**
+   * Replica directories the catalog does not know. They are reported, never deleted: an empty or
+   * wrong Redis must not be able to wipe local data. (Deletions seen live are removed in drop.)
+   */
+  private reportStrayDirectories(wanted: Map<string, CollectionRecord>): void {
+    if (!fs.existsSync(this.replicasDir)) return;
+    for (const name of fs.readdirSync(this.replicasDir)) {
+      if (!wanted.has(name) && !this.hosted.has(name) && !this.reportedStray.has(name)) {
+        this.reportedStray.add(name);
+        this.deps.log.warn({ replica: name, dir: path.join(this.replicasDir, name) }, 'replica directory of a collection the catalog does not know; left in place');
+      }
+    }
+  }
+
+  private async replica(key: string): Promise<ShardReplica> {
+    let hosted = this.hosted.get(key);
+    if (!hosted) {
+      await this.reconcile(); // created a moment ago: the catalog event may not have arrived yet
+      hosted = this.hosted.get(key);
+    }
+    if (!hosted) throw new QuiverError('unavailable', `Service unavailable: replica ${key} is not hosted by indexer ${this.id}`);
+    return hosted.replica;
+  }
+
+  hosts(key: string): boolean {
+    return this.hosted.has(key);
+  }
+
+  async search(key: string, request: SearchRequest) {
+    return (await this.replica(key)).store.search(request);
+  }
+
+  async get(key: string, ids: PointId[], selectors: ReadSelectors) {
+    return (await this.replica(key)).store.get(ids, selectors);
+  }
+
+  async count(key: string) {
+    return (await this.replica(key)).store.pointCount;
+  }
+
+  /** Stops consuming (finishing the operation in hand), closes the WALs and leaves the registry. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    await this.reconciling;
+    await Promise.all([...this.hosted.values()].map((h) => h.worker.close()));
+    for (const hosted of this.hosted.values()) hosted.replica.close();
+    this.hosted.clear();
+    await this.deps.registry.leave(this.id).catch(() => {});
+  }
+}

@@ -1,0 +1,122 @@
+// qdrant.Points write RPCs. Everything is validated before anything is queued, so a bad request
+// changes nothing; then the request becomes one operation per shard (see write-path.ts).
+import {
+  boundedInt, type CallContext, collectionName, isFieldType, pointIdFromWire, pointVectorFromWire,
+} from '../../libs/api/index.ts';
+import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
+import {
+  type Payload, type PointId, payloadFromMessage, prepareVector, type ShardOperation, shardOf,
+} from '../../libs/engine/index.ts';
+import { QuiverError, badInput, validationError } from '../../libs/errors/index.ts';
+import type { RpcTable } from '../common/public-server.ts';
+import type { WriteOptions, WritePath } from './write-path.ts';
+
+// biome-ignore lint: proto-loader message shapes
+type Message = Record<string, any>;
+
+const unimplemented = (what: string) => new QuiverError('unimplemented', `${what} is not supported by quiver yet`);
+
+function writeOptions(req: Message): WriteOptions {
+  const timeout = req.timeout === undefined ? undefined : boundedInt(req.timeout, 'timeout', 0, 1);
+  return { wait: req.wait === true, timeoutSeconds: timeout };
+}
+
+function rejectShardKeys(req: Message): void {
+  if (req.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
+}
+
+/** The same operation for every shard of the collection (collection-wide changes). */
+function everyShard(record: CollectionRecord, op: ShardOperation): Map<number, ShardOperation> {
+  return new Map(record.shards.map((_, shard) => [shard, op]));
+}
+
+function upsertOperations(record: CollectionRecord, points: Message[]): Map<number, ShardOperation> {
+  const space = vectorSpaceOf(record);
+  if (!space) throw badInput('Not existing vector name error: ');
+  const groups = new Map<number, { ids: PointId[]; vectors: Float32Array[]; payloads: (Payload | null)[] }>();
+  for (const point of points) {
+    const id = pointIdFromWire(point.id);
+    const vector = prepareVector(space.distance, pointVectorFromWire(point.vectors, space));
+    const payload = point.payload && Object.keys(point.payload).length ? payloadFromMessage(point.payload) : null;
+    const shard = shardOf(id, record.shards.length);
+    let group = groups.get(shard);
+    if (!group) groups.set(shard, (group = { ids: [], vectors: [], payloads: [] }));
+    group.ids.push(id);
+    group.vectors.push(vector);
+    group.payloads.push(payload);
+  }
+  const ops = new Map<number, ShardOperation>();
+  for (const [shard, group] of groups) {
+    const packed = new Float32Array(group.ids.length * space.dim);
+    group.vectors.forEach((v, i) => packed.set(v, i * space.dim));
+    ops.set(shard, { kind: 'upsert', ids: group.ids, dim: space.dim, vectors: packed, payloads: group.payloads });
+  }
+  return ops;
+}
+
+function deleteOperations(record: CollectionRecord, selector: Message | undefined): Map<number, ShardOperation> {
+  if (!selector) throw badInput('PointSelector is missing');
+  if (selector.filter) throw unimplemented('Deleting points by filter');
+  const groups = new Map<number, PointId[]>();
+  for (const raw of selector.points?.ids ?? []) {
+    const id = pointIdFromWire(raw);
+    const shard = shardOf(id, record.shards.length);
+    groups.set(shard, [...(groups.get(shard) ?? []), id]);
+  }
+  return new Map([...groups].map(([shard, ids]) => [shard, { kind: 'delete_points', ids }]));
+}
+
+export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
+  const collection = (req: Message) => catalog.get(collectionName(req.collection_name));
+  const submit = (record: CollectionRecord, ops: Map<number, ShardOperation>, req: Message, ctx: CallContext) =>
+    writes.submit(record, ops, writeOptions(req), ctx).then((result) => ({ result }));
+
+  return {
+    'Points/Upsert': {
+      access: 'write',
+      handler: async (req, ctx) => {
+        const record = await collection(req);
+        rejectShardKeys(req);
+        if (req.update_filter) throw unimplemented('Conditional upsert (update_filter)');
+        if (req.update_mode && req.update_mode !== 'Upsert') throw unimplemented(`update_mode ${req.update_mode}`);
+        return submit(record, upsertOperations(record, req.points ?? []), req, ctx);
+      },
+    },
+    'Points/Delete': {
+      access: 'write',
+      handler: async (req, ctx) => {
+        const record = await collection(req);
+        rejectShardKeys(req);
+        return submit(record, deleteOperations(record, req.points), req, ctx);
+      },
+    },
+    'Points/CreateFieldIndex': {
+      access: 'write',
+      handler: async (req, ctx) => {
+        const record = await collection(req);
+        if (typeof req.field_name !== 'string' || req.field_name.length === 0) {
+          throw validationError('field_name', 'length must be at least 1');
+        }
+        if (!isFieldType(req.field_type)) throw badInput('cannot convert field_type');
+        const updated = await catalog.update(record.name, (current) => {
+          if (current.payloadIndexes[req.field_name] === req.field_type) return null;
+          current.payloadIndexes[req.field_name] = req.field_type;
+          return current;
+        });
+        return submit(updated, everyShard(updated, { kind: 'create_field_index', fieldName: req.field_name, fieldType: req.field_type }), req, ctx);
+      },
+    },
+    'Points/DeleteFieldIndex': {
+      access: 'write',
+      handler: async (req, ctx) => {
+        const record = await collection(req);
+        const updated = await catalog.update(record.name, (current) => {
+          if (!(req.field_name in current.payloadIndexes)) return null;
+          delete current.payloadIndexes[req.field_name];
+          return current;
+        });
+        return submit(updated, everyShard(updated, { kind: 'delete_field_index', fieldName: req.field_name ?? '', fieldType: '' }), req, ctx);
+      },
+    },
+  };
+}
