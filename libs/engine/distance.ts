@@ -15,8 +15,15 @@ export function prepareVector(distance: Distance, vector: Float32Array): Float32
   return out;
 }
 
-/** Score of stored vector `data[offset .. offset+dim)` against a prepared query. */
+/**
+ * Score of stored vector `data[offset .. offset+dim)` against a prepared query, rounded to float32:
+ * scores are float32 on the wire, and thresholds compare what the caller will see.
+ */
 export function scoreAt(distance: Distance, query: Float32Array, data: Float32Array, offset: number): number {
+  return Math.fround(rawScoreAt(distance, query, data, offset));
+}
+
+function rawScoreAt(distance: Distance, query: Float32Array, data: Float32Array, offset: number): number {
   const dim = query.length;
   let acc = 0;
   switch (distance) {

@@ -89,6 +89,7 @@ export class ShardStore {
   }
 
   search(req: SearchRequest): ScoredRecord[] {
+    if (req.top <= 0 || this.labels.size === 0) return [];
     const { distance, dim, hnsw } = this.params;
     const useExact =
       req.exact || !this.hnsw || (this.labels.size * dim * 4) / 1024 < hnsw.fullScanThresholdKb;

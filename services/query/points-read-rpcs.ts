@@ -48,7 +48,7 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
     if (req.sparse_indices) throw badInput('Sparse vector must be named');
     if (req.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
     rejectFilter(req.filter);
-    const limit = boundedInt(req.limit, 'limit', 0, 1);
+    const limit = boundedInt(req.limit ?? 0, 'limit', 0, 1); // required; proto3 sends 0 as absent
     const offset = boundedInt(req.offset, 'offset', 0, 0);
     const vector = prepareVector(space.distance, queryVectorFromWire(req.vector, space));
     const request = {

@@ -1,0 +1,82 @@
+// Redis for tests: the shared one at 127.0.0.1:6379 when it answers, otherwise a private
+// redis-server on a free port, started once per test process and stopped when it exits.
+// Tests never flush a Redis: each run uses its own key prefix and deletes only its own keys.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { redisAnswers } from '../../libs/cluster/index.ts';
+
+const SHARED = 'redis://127.0.0.1:6379';
+let chosen: Promise<string> | undefined;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  dir: string;
+  pid: number;
+  /** SIGKILL, as a crash would. */
+  kill(): void;
+  stop(): Promise<void>;
+}
+
+/** A redis-server of the test's own, on a free port, in its own directory. */
+export async function startPrivateRedis(options: { appendonly?: boolean; dir?: string; port?: number } = {}): Promise<PrivateRedis> {
+  const port = options.port ?? (await freePort());
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+    '--appendonly', options.appendonly ? 'yes' : 'no', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  while (!(await redisAnswers(url, 200))) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('private redis-server did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  process.once('exit', () => child.kill('SIGKILL'));
+  return {
+    url, port, dir, pid: child.pid!,
+    kill: () => child.kill('SIGKILL'),
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+export function testRedisUrl(): Promise<string> {
+  chosen ??= (async () => ((await redisAnswers(SHARED, 500)) ? SHARED : (await startPrivateRedis()).url))();
+  return chosen;
+}
+
+export function uniquePrefix(label: string): string {
+  return `qtest-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Deletes every key under a prefix (never FLUSH: the Redis may be shared). */
+export async function deletePrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
