@@ -28,15 +28,38 @@ function rawScoreAt(distance: Distance, query: Float32Array, data: Float32Array,
   let acc = 0;
   switch (distance) {
     case 'Cosine':
-    case 'Dot':
-      for (let i = 0; i < dim; i++) acc += query[i] * data[offset + i];
-      return acc;
-    case 'Euclid':
-      for (let i = 0; i < dim; i++) {
+    case 'Dot': {
+      // Four accumulators let the loop run without waiting on one sum.
+      let a1 = 0, a2 = 0, a3 = 0;
+      let i = 0;
+      for (; i + 3 < dim; i += 4) {
+        acc += query[i] * data[offset + i];
+        a1 += query[i + 1] * data[offset + i + 1];
+        a2 += query[i + 2] * data[offset + i + 2];
+        a3 += query[i + 3] * data[offset + i + 3];
+      }
+      for (; i < dim; i++) acc += query[i] * data[offset + i];
+      return acc + a1 + a2 + a3;
+    }
+    case 'Euclid': {
+      let a1 = 0, a2 = 0, a3 = 0;
+      let i = 0;
+      for (; i + 3 < dim; i += 4) {
+        const d0 = query[i] - data[offset + i];
+        const d1 = query[i + 1] - data[offset + i + 1];
+        const d2 = query[i + 2] - data[offset + i + 2];
+        const d3 = query[i + 3] - data[offset + i + 3];
+        acc += d0 * d0;
+        a1 += d1 * d1;
+        a2 += d2 * d2;
+        a3 += d3 * d3;
+      }
+      for (; i < dim; i++) {
         const d = query[i] - data[offset + i];
         acc += d * d;
       }
-      return Math.sqrt(acc);
+      return Math.sqrt(acc + a1 + a2 + a3);
+    }
     case 'Manhattan':
       for (let i = 0; i < dim; i++) acc += Math.abs(query[i] - data[offset + i]);
       return acc;

@@ -36,14 +36,14 @@ export class HnswIndex {
     this.index.initIndex({ maxElements: initialCapacity, m: params.m, efConstruction: params.efConstruct, randomSeed: 100 });
   }
 
-  /** Inserts a new label or replaces the vector of an existing one. */
-  upsert(label: number, vector: Float32Array, isNew: boolean): void {
+  /** Inserts a label that is not in the graph yet. */
+  insert(label: number, vector: Float32Array): void {
     if (label >= this.capacity) {
       this.capacity = Math.max(label + 1, this.capacity * 2);
       this.index.resizeIndex(this.capacity);
     }
     this.index.addPoint(toArray(vector), label);
-    if (isNew) this.present++;
+    this.present++;
   }
 
   remove(label: number): void {

@@ -1,8 +1,10 @@
 // The in-memory state of one shard replica: id map, vectors, payloads, HNSW graph and field
 // index declarations. Applies operations (deterministically) and answers reads.
-// Labels are rows of the vector column and of the HNSW graph; a deleted point's label is not
-// reused (compaction belongs to the optimiser, not to this store).
-import { bestFirst, passesThreshold, scoreAt } from './distance.ts';
+// Labels are rows of the vector column and of the HNSW graph. Overwriting a point gives it a new
+// label and retires the old one (hnswlib's in-place update repairs the graph around the old
+// node and costs about ten times an insert); retired labels are not reused (reclaiming them is
+// compaction, which belongs to the optimiser, not to this store).
+import { bestFirst, largerIsBetter, passesThreshold, scoreAt } from './distance.ts';
 import { HnswIndex, hnswSpaceFor } from './hnsw-index.ts';
 import { OK, type OperationOutcome, type ShardOperation } from './operations.ts';
 import { selectPayload } from './payload.ts';
@@ -49,19 +51,14 @@ export class ShardStore {
     const dim = this.params.dim;
     for (let i = 0; i < ids.length; i++) {
       const vector = vectors.subarray(i * dim, (i + 1) * dim);
-      let label = this.labels.get(ids[i]);
-      const isNew = label === undefined;
-      if (label === undefined) {
-        label = this.ids.length;
-        this.labels.set(ids[i], label);
-        this.ids.push(ids[i]);
-        this.payloads.push(null);
-        this.versions.push(0);
-      }
+      this.remove(ids[i]);
+      const label = this.ids.length;
+      this.labels.set(ids[i], label);
+      this.ids.push(ids[i]);
+      this.payloads.push(payloads[i]);
+      this.versions.push(version);
       this.vectors.set(label, vector);
-      this.payloads[label] = payloads[i];
-      this.versions[label] = version;
-      this.hnsw?.upsert(label, vector, isNew);
+      this.hnsw?.insert(label, vector);
     }
     return OK;
   }
@@ -110,19 +107,28 @@ export class ShardStore {
     return labels.map((label) => ({ label, score: scoreAt(this.params.distance, req.vector, data, label * dim) }));
   }
 
-  /** Exact top-k by scanning every live point; keeps a small sorted buffer of the best. */
+  /**
+   * Exact top-k by scanning every live label. Keeps the best k in a small array kept sorted
+   * (k is small); allocates only for points that enter it.
+   */
   private exactTop(req: SearchRequest): { label: number; score: number }[] {
     const { distance, dim } = this.params;
     const data = this.vectors.raw;
-    const order = bestFirst(distance);
+    const sign = largerIsBetter(distance) ? -1 : 1; // compare as "smaller is better"
+    const k = req.top;
     const best: { label: number; score: number }[] = [];
-    for (const label of this.labels.values()) {
-      const candidate = { label, score: scoreAt(distance, req.vector, data, label * dim) };
-      if (best.length === req.top && order(candidate, best[best.length - 1]) >= 0) continue;
+    let worst = Number.POSITIVE_INFINITY; // keyed (sign * score) of best[k-1] once full
+    const ids = this.ids;
+    for (let label = 0; label < ids.length; label++) {
+      if (ids[label] === undefined) continue;
+      const score = scoreAt(distance, req.vector, data, label * dim);
+      const key = sign * score;
+      if (best.length === k && key >= worst) continue;
       let at = best.length;
-      while (at > 0 && order(candidate, best[at - 1]) < 0) at--;
-      best.splice(at, 0, candidate);
-      if (best.length > req.top) best.pop();
+      while (at > 0 && sign * best[at - 1].score > key) at--;
+      best.splice(at, 0, { label, score });
+      if (best.length > k) best.pop();
+      if (best.length === k) worst = sign * best[k - 1].score;
     }
     return best;
   }

@@ -1,0 +1,102 @@
+// npm run bench: quiver's figures next to floors measured in the same run on the same data
+// (a seeded 128-d set; BENCH_POINTS points, 100,000 by default), reported as ratios, since the
+// machine's speed drifts between runs. quiver runs as its own process (the all-in-one entry
+// point); the client is the official @qdrant/js-client-grpc with its defaults (gzip on).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { bruteForce, randomVectors } from '../test/support/data.ts';
+import { clientFor, spawnRole, untilServing, type ChildQuiver } from '../test/support/quiver.ts';
+import { deletePrefix, freePort, testRedisUrl, uniquePrefix } from '../test/support/redis.ts';
+import { denseVectors, idOf, pid } from '../test/support/wire.ts';
+import { ms, percentile, timeEach } from './stats.ts';
+import { spawn } from 'node:child_process';
+
+const N = Number(process.env.BENCH_POINTS ?? 100_000);
+const DIM = 128;
+const EF = 64;
+const QUERIES = 200;
+const rows: string[][] = [];
+const report = (what: string, quiver: string, floor: string, ratio: number | undefined) =>
+  rows.push([what, quiver, floor, ratio === undefined ? '' : `${ratio.toFixed(2)}x`]);
+
+console.log(`data: ${N} x ${DIM} (seeded), ${QUERIES} queries, ef=${EF}; node ${process.version}, ${os.cpus().length} cores`);
+const vectors = randomVectors(N, DIM, 1);
+const queries = randomVectors(QUERIES, DIM, 2);
+
+// Floor 1: raw hnswlib-node in this process (build and search).
+const raw = new hnswlib.HierarchicalNSW('l2', DIM);
+raw.initIndex({ maxElements: N, m: 16, efConstruction: 100, randomSeed: 100 });
+let t = performance.now();
+for (let i = 0; i < N; i++) raw.addPoint(vectors[i], i);
+const rawBuildMs = performance.now() - t;
+raw.setEf(EF);
+const rawSearch = await timeEach(QUERIES, async (i) => raw.searchKnn(queries[i], 10));
+console.log(`floor: hnswlib-node build ${ms(rawBuildMs)}, search p50 ${ms(percentile(rawSearch, 50))}`);
+
+// Floor 2: the wire (a server that decodes and discards).
+const floorPort = await freePort();
+const floorServer = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'wire-floor-server.ts')], { env: { ...process.env, PORT: String(floorPort) }, stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 1500));
+const floorClient = clientFor(floorPort);
+const batchOf = (from: number, count: number) =>
+  Array.from({ length: count }, (_, k) => ({ id: pid(BigInt(from + k)), vectors: denseVectors(vectors[(from + k) % N]) }));
+const floorBatch = await timeEach(30, () => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(0, 1000) }));
+const floorOne = await timeEach(200, (i) => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(i, 1) }));
+floorServer.kill();
+
+// quiver, all-in-one, in its own process.
+const redisUrl = await testRedisUrl();
+const prefix = uniquePrefix('bench');
+const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-bench-'));
+const port = await freePort();
+let quiver: ChildQuiver | undefined;
+try {
+  quiver = spawnRole('all-in-one', {
+    REDIS_URL: redisUrl, QUIVER__REDIS__PREFIX: prefix, QDRANT__STORAGE__STORAGE_PATH: storage,
+    QDRANT__SERVICE__GRPC_PORT: String(port), QUIVER__INDEXER__PORT: '0',
+  });
+  await untilServing(quiver);
+  const client = clientFor(port);
+  await client.api('collections').create({
+    collectionName: 'bench',
+    vectorsConfig: { config: { case: 'params', value: { size: BigInt(DIM), distance: 2 /* Euclid */ } } },
+    hnswConfig: { m: 16n, efConstruct: 100n },
+  });
+
+  // Sustained ingestion: wait=false in batches of 1,000, then until every point is applied.
+  t = performance.now();
+  for (let from = 0; from < N; from += 1000) {
+    await client.api('points').upsert({ collectionName: 'bench', points: batchOf(from, Math.min(1000, N - from)) });
+  }
+  const acknowledgedMs = performance.now() - t;
+  while ((await client.api('points').count({ collectionName: 'bench' })).result?.count !== BigInt(N)) await new Promise((r) => setTimeout(r, 20));
+  const ingestMs = performance.now() - t;
+  report(`ingest ${N} (wait=false, batches of 1,000) until applied`, ms(ingestMs), `hnswlib build ${ms(rawBuildMs)}`, ingestMs / rawBuildMs);
+  report('  of which: all acknowledged', ms(acknowledgedMs), '', undefined);
+
+  // Search: top-10 at ef=64.
+  const truths = queries.map((query) => new Set(bruteForce('Euclid', query, vectors, 10).map(([j]) => BigInt(j))));
+  let hits = 0;
+  const search = await timeEach(QUERIES, async (i) => {
+    const res = await client.api('points').search({ collectionName: 'bench', vector: queries[i], limit: 10n, params: { hnswEf: BigInt(EF) } });
+    hits += res.result.filter((p) => truths[i].has(idOf(p.id) as bigint)).length;
+  });
+  report('search top-10 p50 (ef=64)', ms(percentile(search, 50)), `hnswlib ${ms(percentile(rawSearch, 50))}`, percentile(search, 50) / percentile(rawSearch, 50));
+  report('search recall@10 vs brute force', (hits / (QUERIES * 10)).toFixed(3), '', undefined);
+
+  // Waited writes into the full collection (overwrites of existing ids).
+  const batch = await timeEach(30, (i) => client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf((i * 1000) % N, 1000) }));
+  report('upsert 1,000 wait=true p50', ms(percentile(batch, 50)), `wire ${ms(percentile(floorBatch, 50))}`, percentile(batch, 50) / percentile(floorBatch, 50));
+  const one = await timeEach(200, (i) => client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf(i, 1) }));
+  report('upsert 1 wait=true p50', ms(percentile(one, 50)), `wire ${ms(percentile(floorOne, 50))}`, percentile(one, 50) / percentile(floorOne, 50));
+} finally {
+  quiver?.child.kill('SIGTERM');
+  await quiver?.exited;
+  await deletePrefix(redisUrl, prefix);
+  fs.rmSync(storage, { recursive: true, force: true });
+}
+
+const widths = [0, 1, 2, 3].map((c) => Math.max(...[['measure', 'quiver', 'floor', 'ratio'], ...rows].map((r) => r[c].length)));
+for (const row of [['measure', 'quiver', 'floor', 'ratio'], ...rows]) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
