@@ -17,7 +17,7 @@ COPY package.json package-lock.json ./
 # Runtime dependencies only: quiver runs its TypeScript with tsx (a runtime dependency) and has
 # no build step. The cache mount keeps npm's download cache between builds (BuildKit).
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --no-audit --no-fund
+    npm install --omit=dev --no-audit --no-fund
 
 # ---- runtime -------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

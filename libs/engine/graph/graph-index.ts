@@ -1,0 +1,108 @@
+// The main-thread handle of a shard's HNSW graph, which lives in a worker thread.
+// Contract: labels are inserted in increasing order; `indexedUpTo` tells which prefix of labels the
+// graph already holds (everything at or above it is the unindexed tail, which the shard scans
+// exactly). Messages are ordered, so a search sees every insert and delete posted before it that
+// the worker has applied, and never a label it has not.
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, GraphConfig, ToWorker } from './protocol.ts';
+
+const workerUrl = new URL('./graph-worker.ts', import.meta.url);
+
+export class GraphIndex {
+  private readonly worker: Worker;
+  private upTo: number;
+  private nextId = 1;
+  private readonly calls = new Map<number, { resolve: (value: FromWorker) => void; reject: (err: Error) => void }>();
+  private pendingInsert: { firstLabel: number; vectors: Float32Array[] } | null = null;
+  private failure: Error | null = null;
+
+  constructor(private readonly config: GraphConfig) {
+    this.upTo = config.loadedUpTo ?? 0;
+    // The worker is TypeScript too; it inherits this process's loader (node --import tsx).
+    this.worker = new Worker(workerUrl, { workerData: config });
+    this.worker.unref();
+    this.worker.on('message', (message: FromWorker) => this.receive(message));
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => this.fail(new Error(`graph worker exited with code ${code}`)));
+  }
+
+  /** Labels below this are in the graph. */
+  get indexedUpTo(): number {
+    return this.upTo;
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === 'indexed') {
+      this.upTo = Math.max(this.upTo, message.upTo);
+      return;
+    }
+    const call = this.calls.get(message.id);
+    if (!call) return;
+    this.calls.delete(message.id);
+    if (message.type === 'failed') call.reject(new Error(message.message));
+    else call.resolve(message);
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const call of this.calls.values()) call.reject(err);
+    this.calls.clear();
+  }
+
+  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage(message, transfer);
+  }
+
+  private call(message: ToWorker & { id: number }, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
+    this.flush();
+    return new Promise((resolve, reject) => {
+      this.calls.set(message.id, { resolve, reject });
+      this.post(message, transfer);
+    });
+  }
+
+  /** Queues a label's vector for insertion (the array must not change afterwards); consecutive inserts travel as one message. */
+  insert(label: number, vector: Float32Array): void {
+    const batch = this.pendingInsert;
+    if (batch && batch.firstLabel + batch.vectors.length === label) {
+      batch.vectors.push(vector);
+    } else {
+      this.flush();
+      this.pendingInsert = { firstLabel: label, vectors: [vector] };
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    const batch = this.pendingInsert;
+    if (!batch) return;
+    this.pendingInsert = null;
+    const dim = this.config.dim;
+    const vectors = new Float32Array(batch.vectors.length * dim);
+    batch.vectors.forEach((v, i) => vectors.set(v, i * dim));
+    this.post({ type: 'insert', firstLabel: batch.firstLabel, count: batch.vectors.length, vectors }, [vectors.buffer]);
+  }
+
+  remove(labels: number[]): void {
+    if (labels.length === 0) return;
+    this.flush();
+    this.post({ type: 'delete', labels });
+  }
+
+  async search(query: Float32Array, k: number, ef: number): Promise<number[]> {
+    const reply = await this.call({ type: 'search', id: this.nextId++, query, k, ef });
+    return reply.type === 'result' ? reply.labels : [];
+  }
+
+  /** Writes the graph to `file`; resolves with the label prefix the file holds. */
+  async save(file: string): Promise<number> {
+    const reply = await this.call({ type: 'save', id: this.nextId++, file });
+    return reply.type === 'saved' ? reply.upTo : 0;
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('graph closed');
+    await this.worker.terminate();
+  }
+}
