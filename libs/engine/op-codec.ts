@@ -1,25 +1,12 @@
 // Binary encoding of shard operations (proto/internal/operations.proto). The same bytes go into
 // the replica's queue and its WAL, so an operation is encoded once, at the ingress. Vectors travel
 // packed as float32, never as JSON numbers.
-import path from 'node:path';
-import protobuf from 'protobufjs';
+import { internalType, TO_OBJECT } from './internal-proto.ts';
 import type { PointId } from './types.ts';
 import type { ShardOperation } from './operations.ts';
 import { payloadFromMessage, payloadToMessage, type ValueMessage } from './payload-codec.ts';
 
-const protoDir = path.resolve(import.meta.dirname, '../../proto');
-
-function loadType(): protobuf.Type {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) =>
-    path.isAbsolute(target) || target.startsWith('google/') ? target : path.join(protoDir, target);
-  root.loadSync(path.join(protoDir, 'internal/operations.proto'), { keepCase: true });
-  root.resolveAll();
-  return root.lookupType('quiver.internal.ShardOperation');
-}
-
-const ShardOperationType = loadType();
-const toObjectOptions = { longs: String, enums: String, oneofs: true } as const;
+const ShardOperationType = internalType('internal/operations.proto', 'quiver.internal.ShardOperation');
 
 // biome-ignore lint: the message shape is structural
 type PointKeyMessage = { num?: string; uuid?: string; key?: string };
@@ -68,7 +55,7 @@ export function encodeOperation(op: ShardOperation): Uint8Array {
 
 export function decodeOperation(bytes: Uint8Array): ShardOperation {
   // biome-ignore lint: read from the message shape
-  const m = ShardOperationType.toObject(ShardOperationType.decode(bytes), toObjectOptions) as Record<string, any>;
+  const m = ShardOperationType.toObject(ShardOperationType.decode(bytes), TO_OBJECT) as Record<string, any>;
   const traceContext = m.trace_context && Object.keys(m.trace_context).length ? m.trace_context : undefined;
   switch (m.kind) {
     case 'upsert': {

@@ -1,42 +1,83 @@
-// One shard replica on disk and in memory: its WAL and its ShardStore.
+// One shard replica on disk and in memory: its snapshots, its WAL segments and its ShardStore.
 // Contract of applyLogged (invariants 2-4):
 // - operations are applied in the order of their sequence numbers, which the caller guarantees
 //   by feeding the replica's queue in order;
 // - an operation whose seq is not above the last applied one is a redelivery and changes nothing;
 // - when applyLogged returns, the operation is in the WAL and fsynced: a restart replays it.
+// On disk: wal-<first seq>.log segments, snapshot-<seq>/ directories and CURRENT naming the
+// snapshot to load. Recovery loads the current snapshot and replays every WAL record after it.
+// A snapshot starts a new WAL segment; segments wholly covered by a published snapshot are deleted.
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeOperation } from './op-codec.ts';
 import type { OperationOutcome } from './operations.ts';
 import { ShardStore } from './shard-store.ts';
+import { fsyncPath, publishSnapshot, readSnapshot, writeState } from './snapshot.ts';
 import type { ShardParams } from './types.ts';
 import { WriteAheadLog } from './wal.ts';
 
 export type ApplyResult = { duplicate: true } | { duplicate: false; outcome: OperationOutcome };
 
+export interface SnapshotPolicy {
+  /** Take a snapshot once the WAL since the last one holds this many bytes... */
+  walBytes: number;
+  /** ...or this many operations. */
+  operations: number;
+}
+
+export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = { walBytes: 64 * 1024 * 1024, operations: 50_000 };
+
+const SEGMENT = /^wal-(\d+)\.log$/;
+
+function segmentsOf(dir: string): { first: number; file: string }[] {
+  return fs
+    .readdirSync(dir)
+    .map((name) => SEGMENT.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ first: Number(m[1]), file: path.join(dir, m[0]) }))
+    .sort((a, b) => a.first - b.first);
+}
+
 export class ShardReplica {
+  private walBytesSinceSnapshot = 0;
+  private opsSinceSnapshot = 0;
+  private snapshotting: Promise<void> | null = null;
+
   private constructor(
     readonly dir: string,
     readonly store: ShardStore,
-    private readonly wal: WriteAheadLog,
+    private wal: WriteAheadLog,
     private applied: number,
+    private readonly policy: SnapshotPolicy,
+    private readonly onSnapshotError: (err: Error) => void,
   ) {}
 
-  /** Opens the replica stored in `dir` (creating it with `params` if new) and replays its WAL. */
-  static open(dir: string, params: ShardParams): ShardReplica {
+  /** Opens the replica stored in `dir` (creating it with `params` if new): snapshot, then WAL replay. */
+  static open(dir: string, params: ShardParams, options: { policy?: SnapshotPolicy; onSnapshotError?: (err: Error) => void } = {}): ShardReplica {
     fs.mkdirSync(dir, { recursive: true });
     const paramsFile = path.join(dir, 'params.json');
     if (!fs.existsSync(paramsFile)) fs.writeFileSync(paramsFile, JSON.stringify(params));
     const stored: ShardParams = JSON.parse(fs.readFileSync(paramsFile, 'utf8'));
-    const store = new ShardStore(stored);
-    const { wal, records } = WriteAheadLog.open(path.join(dir, 'wal.log'));
-    let applied = 0;
-    for (const record of records) {
-      if (record.seq <= applied) continue;
-      store.apply(decodeOperation(record.data), record.seq);
-      applied = record.seq;
+    for (const name of fs.readdirSync(dir)) {
+      if (name.startsWith('snapshot.tmp-')) fs.rmSync(path.join(dir, name), { recursive: true, force: true }); // a crash mid-snapshot
     }
-    return new ShardReplica(dir, store, wal, applied);
+    const snapshot = readSnapshot(dir);
+    const store = new ShardStore(stored, snapshot ? { state: snapshot.state, graphFile: snapshot.graphFile, graphUpTo: snapshot.graphUpTo } : undefined);
+    let applied = snapshot?.seq ?? 0;
+    const segments = segmentsOf(dir);
+    let last: WriteAheadLog | undefined;
+    for (const [i, segment] of segments.entries()) {
+      const { wal, records } = WriteAheadLog.open(segment.file);
+      for (const record of records) {
+        if (record.seq <= applied) continue;
+        store.apply(decodeOperation(record.data), record.seq);
+        applied = record.seq;
+      }
+      if (i === segments.length - 1) last = wal;
+      else wal.close();
+    }
+    last ??= WriteAheadLog.open(path.join(dir, `wal-${applied + 1}.log`)).wal;
+    return new ShardReplica(dir, store, last, applied, options.policy ?? DEFAULT_SNAPSHOT_POLICY, options.onSnapshotError ?? (() => {}));
   }
 
   get appliedSeq(): number {
@@ -50,16 +91,80 @@ export class ShardReplica {
     this.wal.sync();
     const outcome = this.store.apply(op, seq);
     this.applied = seq;
+    this.walBytesSinceSnapshot += encoded.byteLength;
+    this.opsSinceSnapshot++;
+    if (this.walBytesSinceSnapshot >= this.policy.walBytes || this.opsSinceSnapshot >= this.policy.operations) {
+      void this.snapshot().catch(this.onSnapshotError);
+    }
     return { duplicate: false, outcome };
   }
 
-  close(): void {
+  /**
+   * Takes a snapshot off the apply path (one at a time). The graph is saved first and the state
+   * captured after, so the graph never holds a label the state lacks; the state's later deletes are
+   * applied to the graph again on load.
+   */
+  snapshot(): Promise<void> {
+    this.snapshotting ??= this.takeSnapshot().finally(() => {
+      this.snapshotting = null;
+    });
+    return this.snapshotting;
+  }
+
+  private async takeSnapshot(): Promise<void> {
+    const prepared = path.join(this.dir, `snapshot.tmp-${process.pid}-${Date.now()}`);
+    fs.mkdirSync(prepared);
+    try {
+      const graphFile = path.join(prepared, 'graph.bin');
+      const graphUpTo = this.store.graph ? await this.store.graph.save(graphFile) : 0;
+      if (this.store.graph) fsyncPath(graphFile);
+      // From here to the new segment nothing awaits: seq, state and segment agree.
+      const seq = this.applied;
+      const state = this.store.capture();
+      this.rotate(seq + 1);
+      await writeState(prepared, { seq, graphUpTo }, state, this.store.params.dim);
+      publishSnapshot(this.dir, prepared, seq);
+      this.removeCovered(seq);
+    } catch (err) {
+      fs.rmSync(prepared, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Starts a new WAL segment whose first record will be `firstSeq`. */
+  private rotate(firstSeq: number): void {
+    const file = path.join(this.dir, `wal-${firstSeq}.log`);
+    if (this.wal.file === file) return;
+    const next = WriteAheadLog.open(file).wal;
     this.wal.close();
+    this.wal = next;
+    this.walBytesSinceSnapshot = 0;
+    this.opsSinceSnapshot = 0;
+  }
+
+  /** Deletes snapshots older than `seq` and WAL segments that hold nothing after it. */
+  private removeCovered(seq: number): void {
+    const segments = segmentsOf(this.dir);
+    for (let i = 0; i < segments.length - 1; i++) {
+      if (segments[i + 1].first <= seq + 1) fs.rmSync(segments[i].file, { force: true });
+    }
+    for (const name of fs.readdirSync(this.dir)) {
+      const m = /^snapshot-(\d+)$/.exec(name);
+      if (m && Number(m[1]) < seq) fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+    }
+  }
+
+  /** Stops the replica; with `snapshot`, first takes a snapshot so the next start replays nothing. */
+  async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    await this.snapshotting?.catch(() => {});
+    if (options.snapshot && this.opsSinceSnapshot > 0) await this.snapshot().catch(this.onSnapshotError);
+    this.wal.close();
+    await this.store.close();
   }
 
   /** Closes the replica and removes its files (the collection was deleted). */
-  destroy(): void {
-    this.close();
+  async destroy(): Promise<void> {
+    await this.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,43 +1,100 @@
-// The in-memory state of one shard replica: id map, vectors, payloads, HNSW graph and field
-// index declarations. Applies operations (deterministically) and answers reads.
-// Labels are rows of the vector column and of the HNSW graph. Overwriting a point gives it a new
-// label and retires the old one (hnswlib's in-place update repairs the graph around the old
-// node and costs about ten times an insert); retired labels are not reused (reclaiming them is
-// compaction, which belongs to the optimiser, not to this store).
+// The in-memory state of one shard replica: id map, vectors, payloads, versions, field index
+// declarations, and its HNSW graph (in a worker thread, see graph/).
+// Contracts:
+// - apply() is synchronous and deterministic: the same operations in the same order give the
+//   same labels and state (WAL replay relies on it). It never waits for the graph.
+// - A point is visible to reads as soon as apply() returns: labels the graph does not hold yet
+//   (the unindexed tail) are scanned exactly by every search, so recall never dips while the
+//   graph catches up (Qdrant's appendable segment).
+// - Labels are rows of the vector column and of the graph. Overwriting a point gives it a new
+//   label and retires the old one (hnswlib's in-place update costs about ten times an insert);
+//   retired labels are not reused until the optimiser compacts the shard.
+// - Payload objects are replaced, never mutated in place (snapshots share them).
 import { bestFirst, largerIsBetter, passesThreshold, scoreAt } from './distance.ts';
-import { HnswIndex, hnswSpaceFor } from './hnsw-index.ts';
+import { GraphIndex } from './graph/graph-index.ts';
+import { hnswSpaceFor } from './graph/space.ts';
 import { OK, type OperationOutcome, type ShardOperation } from './operations.ts';
 import { selectPayload } from './payload.ts';
 import type { Payload, PointId, PointRecord, ReadSelectors, ScoredRecord, SearchRequest, ShardParams } from './types.ts';
 import { VectorColumn } from './vector-column.ts';
 
+/** Everything needed to rebuild a store, captured at one sequence number (see snapshot.ts). */
+export interface ShardState {
+  ids: (PointId | undefined)[];
+  versions: number[];
+  payloads: (Payload | null)[];
+  /** ids.length * dim values. */
+  vectors: Float32Array;
+  fieldIndexes: [string, string][];
+}
+
+interface Candidate {
+  label: number;
+  score: number;
+}
+
 export class ShardStore {
   private readonly labels = new Map<PointId, number>();
-  private readonly ids: (PointId | undefined)[] = [];
-  private readonly payloads: (Payload | null)[] = [];
+  private ids: (PointId | undefined)[] = [];
+  private payloads: (Payload | null)[] = [];
   /** Sequence number of the operation that last wrote each label (Qdrant's point version). */
-  private readonly versions: number[] = [];
+  private versions: number[] = [];
   private readonly vectors: VectorColumn;
-  private readonly hnsw: HnswIndex | null;
+  readonly graph: GraphIndex | null;
   readonly fieldIndexes = new Map<string, string>();
 
-  constructor(readonly params: ShardParams) {
+  /**
+   * @param graphFile a graph saved by a snapshot of this store, holding labels below graphUpTo
+   */
+  constructor(readonly params: ShardParams, restore?: { state: ShardState; graphFile?: string; graphUpTo: number }) {
     this.vectors = new VectorColumn(params.dim);
     const space = hnswSpaceFor(params.distance);
-    this.hnsw = space ? new HnswIndex(space, params.dim, params.hnsw) : null;
+    const loaded = restore?.graphFile && restore.graphUpTo > 0;
+    this.graph = space
+      ? new GraphIndex({
+          space, dim: params.dim, m: params.hnsw.m, efConstruct: params.hnsw.efConstruct,
+          ...(loaded ? { loadFrom: restore!.graphFile, loadedUpTo: restore!.graphUpTo } : {}),
+        })
+      : null;
+    if (restore) this.restore(restore.state, loaded ? restore.graphUpTo : 0);
+  }
+
+  private restore(state: ShardState, graphUpTo: number): void {
+    const dim = this.params.dim;
+    this.ids = state.ids.slice();
+    this.versions = state.versions.slice();
+    this.payloads = state.payloads.slice();
+    const dead: number[] = [];
+    for (let label = 0; label < this.ids.length; label++) {
+      const id = this.ids[label];
+      this.vectors.set(label, state.vectors.subarray(label * dim, (label + 1) * dim));
+      if (id === undefined) dead.push(label);
+      else this.labels.set(id, label);
+    }
+    for (const [field, type] of state.fieldIndexes) this.fieldIndexes.set(field, type);
+    // The saved graph may predate deletes that the state has; the tail was never in it.
+    for (let label = graphUpTo; label < this.ids.length; label++) this.graph?.insert(label, this.vectors.get(label));
+    this.graph?.remove(dead);
   }
 
   get pointCount(): number {
     return this.labels.size;
   }
 
+  /** Labels the graph does not hold yet. */
+  get unindexedCount(): number {
+    return this.graph ? this.ids.length - Math.min(this.graph.indexedUpTo, this.ids.length) : 0;
+  }
+
   apply(op: ShardOperation, version: number): OperationOutcome {
     switch (op.kind) {
       case 'upsert':
         return this.upsert(op.ids, op.vectors, op.payloads, version);
-      case 'delete_points':
-        for (const id of op.ids) this.remove(id);
+      case 'delete_points': {
+        const retired = op.ids.map((id) => this.retire(id)).filter((l): l is number => l !== undefined);
+        this.graph?.remove(retired);
         return OK;
+      }
       case 'create_field_index':
         this.fieldIndexes.set(op.fieldName, op.fieldType);
         return OK;
@@ -49,27 +106,31 @@ export class ShardStore {
 
   private upsert(ids: PointId[], vectors: Float32Array, payloads: (Payload | null)[], version: number): OperationOutcome {
     const dim = this.params.dim;
+    const retired: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const vector = vectors.subarray(i * dim, (i + 1) * dim);
-      this.remove(ids[i]);
+      const old = this.retire(ids[i]);
+      if (old !== undefined) retired.push(old);
       const label = this.ids.length;
       this.labels.set(ids[i], label);
       this.ids.push(ids[i]);
       this.payloads.push(payloads[i]);
       this.versions.push(version);
       this.vectors.set(label, vector);
-      this.hnsw?.insert(label, vector);
+      this.graph?.insert(label, vector);
     }
+    this.graph?.remove(retired);
     return OK;
   }
 
-  private remove(id: PointId): void {
+  /** Forgets a point; returns its label, which the graph must drop. */
+  private retire(id: PointId): number | undefined {
     const label = this.labels.get(id);
-    if (label === undefined) return;
+    if (label === undefined) return undefined;
     this.labels.delete(id);
     this.ids[label] = undefined;
     this.payloads[label] = null;
-    this.hnsw?.remove(label);
+    return label;
   }
 
   /** Points by id, in the order asked, missing ids omitted, duplicates once. */
@@ -85,14 +146,26 @@ export class ShardStore {
     return out;
   }
 
-  search(req: SearchRequest): ScoredRecord[] {
+  /**
+   * The best `top` points. Exact when asked, when the shard is below the full-scan threshold, or
+   * when there is no graph; otherwise the graph's candidates for the indexed labels plus an exact
+   * scan of the unindexed tail.
+   */
+  async search(req: SearchRequest): Promise<ScoredRecord[]> {
     if (req.top <= 0 || this.labels.size === 0) return [];
     const { distance, dim, hnsw } = this.params;
-    const useExact =
-      req.exact || !this.hnsw || (this.labels.size * dim * 4) / 1024 < hnsw.fullScanThresholdKb;
-    const candidates = useExact
-      ? this.exactTop(req)
-      : this.scoreLabels(req, this.hnsw!.search(req.vector, req.top, req.hnswEf ?? hnsw.efConstruct));
+    const small = (this.labels.size * dim * 4) / 1024 < hnsw.fullScanThresholdKb;
+    let candidates: Candidate[];
+    if (req.exact || !this.graph || small || this.graph.indexedUpTo === 0 || this.graph.failed) {
+      candidates = this.exactTop(req, 0);
+    } else {
+      const upTo = this.graph.indexedUpTo;
+      const fromGraph = await this.graph.search(req.vector, req.top, req.hnswEf ?? hnsw.efConstruct);
+      // After the await: skip labels retired meanwhile, and labels the tail scan covers too.
+      const tailFrom = Math.min(upTo, this.ids.length);
+      const live = fromGraph.filter((label) => label < tailFrom && this.ids[label] !== undefined);
+      candidates = [...this.scoreLabels(req, live), ...this.exactTop(req, tailFrom)];
+    }
     const order = bestFirst(distance);
     return candidates
       .filter((c) => passesThreshold(distance, c.score, req.scoreThreshold))
@@ -101,25 +174,25 @@ export class ShardStore {
       .map((c) => ({ ...this.record(c.label, req.selectors), score: c.score, version: this.versions[c.label] }));
   }
 
-  private scoreLabels(req: SearchRequest, labels: number[]): { label: number; score: number }[] {
+  private scoreLabels(req: SearchRequest, labels: number[]): Candidate[] {
     const data = this.vectors.raw;
     const dim = this.params.dim;
     return labels.map((label) => ({ label, score: scoreAt(this.params.distance, req.vector, data, label * dim) }));
   }
 
   /**
-   * Exact top-k by scanning every live label. Keeps the best k in a small array kept sorted
+   * Exact top-k over the live labels from `fromLabel` on. Keeps the best k in a small sorted array
    * (k is small); allocates only for points that enter it.
    */
-  private exactTop(req: SearchRequest): { label: number; score: number }[] {
+  private exactTop(req: SearchRequest, fromLabel: number): Candidate[] {
     const { distance, dim } = this.params;
     const data = this.vectors.raw;
     const sign = largerIsBetter(distance) ? -1 : 1; // compare as "smaller is better"
     const k = req.top;
-    const best: { label: number; score: number }[] = [];
-    let worst = Number.POSITIVE_INFINITY; // keyed (sign * score) of best[k-1] once full
+    const best: Candidate[] = [];
+    let worst = Number.POSITIVE_INFINITY; // sign * score of best[k-1] once full
     const ids = this.ids;
-    for (let label = 0; label < ids.length; label++) {
+    for (let label = fromLabel; label < ids.length; label++) {
       if (ids[label] === undefined) continue;
       const score = scoreAt(distance, req.vector, data, label * dim);
       const key = sign * score;
@@ -139,5 +212,21 @@ export class ShardStore {
       payload: selectPayload(this.payloads[label], selectors.payload),
       vector: selectors.vector ? this.vectors.get(label) : null,
     };
+  }
+
+  /** A consistent copy of the state (arrays copied, payload objects shared: they are never mutated). */
+  capture(): ShardState {
+    const n = this.ids.length;
+    return {
+      ids: this.ids.slice(),
+      versions: this.versions.slice(),
+      payloads: this.payloads.slice(),
+      vectors: this.vectors.raw.slice(0, n * this.params.dim),
+      fieldIndexes: [...this.fieldIndexes],
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.graph?.close();
   }
 }

@@ -14,6 +14,7 @@ export interface WalRecord {
 
 export class WriteAheadLog {
   private constructor(
+    readonly file: string,
     private readonly fd: number,
     private size: number,
   ) {}
@@ -34,7 +35,7 @@ export class WriteAheadLog {
       at = end;
     }
     if (at < bytes.length) fs.ftruncateSync(fd, at); // drop a torn tail
-    return { wal: new WriteAheadLog(fd, at), records };
+    return { wal: new WriteAheadLog(file, fd, at), records };
   }
 
   append(seq: number, data: Uint8Array): void {

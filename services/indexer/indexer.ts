@@ -112,7 +112,9 @@ export class Indexer implements ReplicaReader {
   }
 
   private open(key: string, record: CollectionRecord): void {
-    const replica = ShardReplica.open(path.join(this.replicasDir, key), shardParamsOf(record));
+    const replica = ShardReplica.open(path.join(this.replicasDir, key), shardParamsOf(record), {
+      onSnapshotError: (err) => this.deps.log.error({ err, replica: key }, 'snapshot failed; the WAL still holds every operation'),
+    });
     const worker = startReplicaWorker(this.deps.consumer, this.deps.keys, key, (seq, encoded) => this.apply(key, replica, seq, encoded), {
       onError: (err) => this.deps.log.warn({ err, replica: key }, 'replica worker error'),
     });
@@ -133,7 +135,7 @@ export class Indexer implements ReplicaReader {
     if (!hosted) return;
     this.hosted.delete(key);
     await hosted.worker.close();
-    hosted.replica.destroy();
+    await hosted.replica.destroy();
     await this.deps.queues.destroy(key).catch(() => {});
     await this.deps.redis.del(this.deps.keys.applied(key)).catch(() => {});
     this.deps.log.info({ replica: key }, 'replica dropped (collection deleted)');
@@ -168,7 +170,7 @@ export class Indexer implements ReplicaReader {
   }
 
   async search(key: string, request: SearchRequest) {
-    return (await this.replica(key)).store.search(request);
+    return await (await this.replica(key)).store.search(request);
   }
 
   async get(key: string, ids: PointId[], selectors: ReadSelectors) {
@@ -179,13 +181,16 @@ export class Indexer implements ReplicaReader {
     return (await this.replica(key)).store.pointCount;
   }
 
-  /** Stops consuming (finishing the operation in hand), closes the WALs and leaves the registry. */
+  /**
+   * Stops consuming (finishing the operation in hand), snapshots and closes the replicas (so the
+   * next start replays no WAL), and leaves the registry.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.heartbeat);
     await this.reconciling;
     await Promise.all([...this.hosted.values()].map((h) => h.worker.close()));
-    for (const hosted of this.hosted.values()) hosted.replica.close();
+    await Promise.all([...this.hosted.values()].map((h) => h.replica.close({ snapshot: true })));
     this.hosted.clear();
     await this.deps.registry.leave(this.id).catch(() => {});
   }

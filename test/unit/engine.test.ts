@@ -66,7 +66,7 @@ test('the WAL stops at a record whose checksum does not match', () => {
   reopened.wal.close();
 });
 
-test('a replica skips redelivered sequence numbers and replays its WAL on open', () => {
+test('a replica skips redelivered sequence numbers and replays its WAL on open', async () => {
   const dir = tmp();
   const replica = ShardReplica.open(dir, params);
   assert.equal(replica.applyLogged(1, encodeOperation(upsert([1n, 2n], 0, { v: 1n }))).duplicate, false);
@@ -74,7 +74,7 @@ test('a replica skips redelivered sequence numbers and replays its WAL on open',
   assert.equal(replica.applyLogged(1, encodeOperation(upsert([1n], 0, { v: 1n }))).duplicate, true, 'redelivery of seq 1');
   assert.deepEqual(replica.store.get([1n], all)[0].payload, { v: 2n }, 'the redelivery did not roll point 1 back');
   replica.applyLogged(3, encodeOperation({ kind: 'delete_points', ids: [2n] }));
-  replica.close();
+  await replica.close();
 
   const reopened = ShardReplica.open(dir, params);
   assert.equal(reopened.appliedSeq, 3);
@@ -82,24 +82,80 @@ test('a replica skips redelivered sequence numbers and replays its WAL on open',
   const [point] = reopened.store.get([1n, 2n], all);
   assert.deepEqual(point.payload, { v: 2n });
   assert.deepEqual(Array.from(point.vector!), [100, 101, 102]);
-  reopened.close();
+  await reopened.close();
 });
 
-test('search through HNSW and exact scan return the same best point, and deleted points never come back', () => {
-  const hnswParams: ShardParams = { dim: 3, distance: 'Euclid', hnsw: { m: 16, efConstruct: 64, fullScanThresholdKb: 0 } };
-  const replica = ShardReplica.open(tmp(), hnswParams);
-  const ids = Array.from({ length: 500 }, (_, i) => BigInt(i));
-  const vectors = new Float32Array(500 * 3).map((_, i) => Math.sin(i * 0.37) * 10);
-  replica.applyLogged(1, encodeOperation({ kind: 'upsert', ids, dim: 3, vectors, payloads: ids.map(() => null) }));
-  const query = vectors.slice(42 * 3, 43 * 3);
-  const selectors = { payload: { mode: 'none' as const }, vector: false };
-  const viaGraph = replica.store.search({ vector: query, top: 5, selectors });
-  const exact = replica.store.search({ vector: query, top: 5, exact: true, selectors });
+const euclid: ShardParams = { dim: 3, distance: 'Euclid', hnsw: { m: 16, efConstruct: 64, fullScanThresholdKb: 0 } };
+const none = { payload: { mode: 'none' as const }, vector: false };
+
+function manyPoints(count: number, seed: number): UpsertOperation {
+  const ids = Array.from({ length: count }, (_, i) => BigInt(i));
+  const vectors = new Float32Array(count * 3).map((_, i) => Math.sin(i * 0.37 + seed) * 10);
+  return { kind: 'upsert', ids, dim: 3, vectors, payloads: ids.map((id) => ({ id })) };
+}
+
+async function untilIndexed(replica: ShardReplica): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (replica.store.unindexedCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(replica.store.unindexedCount, 0, 'the graph caught up');
+}
+
+test('points are found the moment they are applied, before the graph holds them, and after', async () => {
+  const replica = ShardReplica.open(tmp(), euclid);
+  const op = manyPoints(500, 0);
+  replica.applyLogged(1, encodeOperation(op));
+  const query = op.vectors.slice(42 * 3, 43 * 3);
+  const first = await replica.store.search({ vector: query, top: 5, selectors: none });
+  assert.equal(first[0].id, 42n, 'found through the exact scan of the unindexed tail');
+  await untilIndexed(replica);
+  const viaGraph = await replica.store.search({ vector: query, top: 5, selectors: none });
+  const exact = await replica.store.search({ vector: query, top: 5, exact: true, selectors: none });
   assert.equal(viaGraph[0].id, 42n);
-  assert.equal(exact[0].id, 42n);
+  assert.deepEqual(viaGraph.map((p) => p.id), exact.map((p) => p.id));
   assert.equal(exact[0].score, 0);
   replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: [42n] }));
-  assert.ok(!replica.store.search({ vector: query, top: 5, selectors }).some((p) => p.id === 42n));
-  assert.ok(!replica.store.search({ vector: query, top: 5, exact: true, selectors }).some((p) => p.id === 42n));
-  replica.close();
+  assert.ok(!(await replica.store.search({ vector: query, top: 5, selectors: none })).some((p) => p.id === 42n));
+  assert.ok(!(await replica.store.search({ vector: query, top: 5, exact: true, selectors: none })).some((p) => p.id === 42n));
+  await replica.close();
+});
+
+test('a snapshot plus the WAL after it rebuild the replica; covered WAL segments are deleted', async () => {
+  const dir = tmp();
+  const policy = { walBytes: Number.MAX_SAFE_INTEGER, operations: 2 };
+  const replica = ShardReplica.open(dir, euclid, { policy });
+  replica.applyLogged(1, encodeOperation(manyPoints(300, 0)));
+  await untilIndexed(replica);
+  replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: [7n] })); // triggers a snapshot at seq 2
+  await replica.snapshot();
+  replica.applyLogged(3, encodeOperation(upsert([1000n], 5, { late: true })));
+  const before = await replica.store.search({ vector: new Float32Array([5, 6, 7]), top: 3, selectors: none });
+  await replica.close();
+
+  const files = fs.readdirSync(dir).sort();
+  assert.ok(files.includes('CURRENT') && files.includes('snapshot-2'), files.join(' '));
+  assert.deepEqual(files.filter((f) => f.startsWith('wal-')), ['wal-3.log'], 'segments before the snapshot are gone');
+
+  const reopened = ShardReplica.open(dir, euclid, { policy });
+  assert.equal(reopened.appliedSeq, 3);
+  assert.equal(reopened.store.pointCount, 300);
+  assert.deepEqual(reopened.store.get([7n], all), [], 'the delete before the snapshot holds');
+  assert.deepEqual(reopened.store.get([1000n], { payload: { mode: 'all' }, vector: false })[0].payload, { late: true });
+  assert.deepEqual(reopened.store.get([3n], { payload: { mode: 'all' }, vector: false })[0].payload, { id: 3n });
+  assert.equal(reopened.store.unindexedCount, 1, 'the graph came back from the snapshot; only the later point is unindexed');
+  const after = await reopened.store.search({ vector: new Float32Array([5, 6, 7]), top: 3, selectors: none });
+  assert.deepEqual(after.map((p) => p.id), before.map((p) => p.id));
+  await reopened.close();
+});
+
+test('a snapshot interrupted before it was published is ignored', async () => {
+  const dir = tmp();
+  const replica = ShardReplica.open(dir, params);
+  replica.applyLogged(1, encodeOperation(upsert([1n], 0)));
+  await replica.close();
+  fs.mkdirSync(path.join(dir, 'snapshot.tmp-1-1'));
+  fs.writeFileSync(path.join(dir, 'snapshot.tmp-1-1', 'state.bin'), 'torn');
+  const reopened = ShardReplica.open(dir, params);
+  assert.equal(reopened.store.pointCount, 1);
+  assert.ok(!fs.readdirSync(dir).some((f) => f.startsWith('snapshot.tmp-')));
+  await reopened.close();
 });

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, GraphConfig, ToWorker } from './protocol.ts';
 
-const workerUrl = new URL('./graph-worker.ts', import.meta.url);
+const workerUrl = new URL('./graph-worker-entry.mjs', import.meta.url);
 
 export class GraphIndex {
   private readonly worker: Worker;
@@ -18,7 +18,7 @@ export class GraphIndex {
 
   constructor(private readonly config: GraphConfig) {
     this.upTo = config.loadedUpTo ?? 0;
-    // The worker is TypeScript too; it inherits this process's loader (node --import tsx).
+    // The worker is TypeScript too; its plain-JS entry registers the loader in the new thread.
     this.worker = new Worker(workerUrl, { workerData: config });
     this.worker.unref();
     this.worker.on('message', (message: FromWorker) => this.receive(message));
@@ -49,14 +49,20 @@ export class GraphIndex {
     this.calls.clear();
   }
 
+  /** Set when the worker died; the shard then answers every search by exact scan. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    if (this.failure) throw this.failure;
+    if (this.failure) return; // a dead graph takes no work; reads fall back to exact scans
     this.worker.postMessage(message, transfer);
   }
 
   private call(message: ToWorker & { id: number }, transfer: ArrayBuffer[] = []): Promise<FromWorker> {
     this.flush();
     return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
       this.calls.set(message.id, { resolve, reject });
       this.post(message, transfer);
     });

@@ -70,8 +70,14 @@ port.on('message', (message: ToWorker) => {
         break;
       case 'delete':
         for (const label of message.labels) {
-          if (label < upTo) graph.markDelete(label);
-          else deletedEarly.add(label);
+          if (label >= upTo) deletedEarly.add(label);
+          else {
+            try {
+              graph.markDelete(label);
+            } catch {
+              // already deleted (a restored graph gets its snapshot's deletes again): idempotent
+            }
+          }
         }
         break;
       case 'search': {

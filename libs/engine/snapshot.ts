@@ -1,0 +1,121 @@
+// Snapshot files of a shard replica (proto/internal/snapshot.proto). A snapshot directory holds
+// state.bin and, when the shard has a graph, graph.bin. Files are fsynced before the directory is
+// renamed into place, and the CURRENT file (replaced by rename) names the snapshot to load, so a
+// crash at any moment leaves either the old snapshot or the new one, never half of one.
+import fs from 'node:fs';
+import path from 'node:path';
+import protobuf from 'protobufjs';
+import { internalType, TO_OBJECT } from './internal-proto.ts';
+import { floatsFromBytes, floatsToBytes, pointKeyFromMessage, pointKeyToMessage } from './op-codec.ts';
+import { payloadFromMessage, payloadToMessage } from './payload-codec.ts';
+import type { ShardState } from './shard-store.ts';
+
+const Header = internalType('internal/snapshot.proto', 'quiver.internal.SnapshotHeader');
+const Chunk = internalType('internal/snapshot.proto', 'quiver.internal.SnapshotChunk');
+const POINTS_PER_CHUNK = 4096;
+
+export interface SnapshotMeta {
+  seq: number;
+  graphUpTo: number;
+}
+
+export interface LoadedSnapshot extends SnapshotMeta {
+  state: ShardState;
+  /** graph.bin, when the snapshot has one. */
+  graphFile?: string;
+}
+
+export function fsyncPath(target: string): void {
+  const fd = fs.openSync(target, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Writes state.bin into `into` (a directory being prepared). Encodes in chunks, yielding between
+ * them, so a large shard does not hold up the thread for the whole encoding.
+ */
+export async function writeState(into: string, meta: SnapshotMeta, state: ShardState, dim: number): Promise<void> {
+  const file = path.join(into, 'state.bin');
+  const fd = fs.openSync(file, 'w');
+  try {
+    const header = Header.fromObject({
+      seq: String(meta.seq),
+      dim,
+      label_count: state.ids.length,
+      graph_up_to: meta.graphUpTo,
+      field_indexes: Object.fromEntries(state.fieldIndexes),
+      vectors: floatsToBytes(state.vectors),
+    });
+    fs.writeSync(fd, Header.encodeDelimited(header).finish());
+    for (let from = 0; from < state.ids.length; from += POINTS_PER_CHUNK) {
+      const points = [];
+      for (let label = from; label < Math.min(from + POINTS_PER_CHUNK, state.ids.length); label++) {
+        const id = state.ids[label];
+        if (id === undefined) continue;
+        const payload = state.payloads[label];
+        points.push({ label, id: pointKeyToMessage(id), version: String(state.versions[label]), ...(payload ? { payload: { fields: payloadToMessage(payload) } } : {}) });
+      }
+      fs.writeSync(fd, Chunk.encodeDelimited(Chunk.fromObject({ points })).finish());
+      await yieldToEventLoop();
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Makes `prepared` the current snapshot of `dir`; returns the new snapshot's directory. */
+export function publishSnapshot(dir: string, prepared: string, seq: number): string {
+  const name = `snapshot-${seq}`;
+  const final = path.join(dir, name);
+  fs.rmSync(final, { recursive: true, force: true });
+  fs.renameSync(prepared, final);
+  fsyncPath(dir);
+  const current = path.join(dir, 'CURRENT');
+  fs.writeFileSync(`${current}.tmp`, name);
+  fsyncPath(`${current}.tmp`);
+  fs.renameSync(`${current}.tmp`, current);
+  fsyncPath(dir);
+  return final;
+}
+
+/** The current snapshot of `dir`, or null when it has none. */
+export function readSnapshot(dir: string): LoadedSnapshot | null {
+  const current = path.join(dir, 'CURRENT');
+  if (!fs.existsSync(current)) return null;
+  const snapshotDir = path.join(dir, fs.readFileSync(current, 'utf8').trim());
+  const reader = protobuf.Reader.create(fs.readFileSync(path.join(snapshotDir, 'state.bin')));
+  // biome-ignore lint: message shapes
+  const header = Header.toObject(Header.decodeDelimited(reader), TO_OBJECT) as Record<string, any>;
+  const count: number = header.label_count ?? 0;
+  const state: ShardState = {
+    ids: new Array(count).fill(undefined),
+    versions: new Array(count).fill(0),
+    payloads: new Array(count).fill(null),
+    vectors: floatsFromBytes(header.vectors ?? new Uint8Array()),
+    fieldIndexes: Object.entries(header.field_indexes ?? {}) as [string, string][],
+  };
+  while (reader.pos < reader.len) {
+    // biome-ignore lint: message shapes
+    const chunk = Chunk.toObject(Chunk.decodeDelimited(reader), TO_OBJECT) as Record<string, any>;
+    for (const p of chunk.points ?? []) {
+      const label = p.label ?? 0;
+      state.ids[label] = pointKeyFromMessage(p.id);
+      state.versions[label] = Number(p.version ?? 0);
+      state.payloads[label] = p.payload ? payloadFromMessage(p.payload.fields) : null;
+    }
+  }
+  const graphFile = path.join(snapshotDir, 'graph.bin');
+  return {
+    seq: Number(header.seq ?? 0),
+    graphUpTo: header.graph_up_to ?? 0,
+    state,
+    graphFile: fs.existsSync(graphFile) ? graphFile : undefined,
+  };
+}
