@@ -2,8 +2,15 @@
 // one elsewhere through the internal shard RPC. Both speak these domain types.
 import type { PointId, PointRecord, ReadSelectors, ScoredRecord, SearchRequest } from '../engine/index.ts';
 
+export interface ReplicaStats {
+  points: number;
+  /** Labels not yet in the HNSW graph (searched exactly meanwhile). */
+  unindexed: number;
+}
+
 export interface ReplicaReader {
   search(replica: string, request: SearchRequest, signal?: AbortSignal): Promise<ScoredRecord[]>;
   get(replica: string, ids: PointId[], selectors: ReadSelectors, signal?: AbortSignal): Promise<PointRecord[]>;
   count(replica: string, signal?: AbortSignal): Promise<number>;
+  stats(replica: string, signal?: AbortSignal): Promise<ReplicaStats>;
 }

@@ -33,6 +33,10 @@ export function addShardRpc(server: grpc.Server, reader: ReplicaReader): void {
       points: (await reader.get(m.replica, (m.ids ?? []).map(pointKeyFromMessage), selectorsFromMessage(m.selectors))).map(pointToMessage),
     })),
     Count: unary(async (m) => ({ count: String(await reader.count(m.replica)) })),
+    Stats: unary(async (m) => {
+      const stats = await reader.stats(m.replica);
+      return { points: String(stats.points), unindexed: String(stats.unindexed) };
+    }),
   });
 }
 
@@ -83,6 +87,11 @@ export class RemoteReplicaReader implements ReplicaReader {
 
   async count(replica: string, signal?: AbortSignal) {
     return Number((await this.call('Count', { replica }, signal)).count ?? 0);
+  }
+
+  async stats(replica: string, signal?: AbortSignal) {
+    const response = await this.call('Stats', { replica }, signal);
+    return { points: Number(response.points ?? 0), unindexed: Number(response.unindexed ?? 0) };
   }
 
   close(): void {

@@ -181,6 +181,11 @@ export class Indexer implements ReplicaReader {
     return (await this.replica(key)).store.pointCount;
   }
 
+  async stats(key: string) {
+    const { store } = await this.replica(key);
+    return { points: store.pointCount, unindexed: store.unindexedCount };
+  }
+
   /**
    * Stops consuming (finishing the operation in hand), snapshots and closes the replicas (so the
    * next start replays no WAL), and leaves the registry.

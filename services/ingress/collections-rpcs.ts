@@ -37,11 +37,17 @@ function aliasActions(actions: Message[] | undefined): AliasAction[] {
 export function collectionsRpcs({ catalog, registry, router, queues }: CollectionsDeps): RpcTable {
   const figures = async (record: CollectionRecord) => {
     const routed = await router.routeAll(record);
-    const counts = await Promise.all(routed.map((r) => r.reader.count(r.replica)));
+    const stats = await Promise.all(routed.map((r) => r.reader.stats(r.replica)));
     const backlogs = await Promise.all(
       record.shards.flatMap((shard, s) => shard.replicas.map((r) => queues.backlog(replicaKey(record.id, s, r.id)))),
     );
-    return { pointsCount: counts.reduce((a, b) => a + b, 0), queued: backlogs.reduce((a, b) => a + b, 0) };
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    const points = sum(stats.map((s) => s.points));
+    return {
+      pointsCount: points,
+      indexedCount: Math.max(0, points - sum(stats.map((s) => s.unindexed))),
+      queued: sum(backlogs),
+    };
   };
 
   return {

@@ -67,3 +67,18 @@ export function normalise(v: number[]): number[] {
 export function closeScore(actual: number, expected: number): boolean {
   return Math.abs(actual - expected) <= 1e-4 * Math.max(1, Math.abs(expected));
 }
+
+/**
+ * A seeded Gaussian mixture (points scattered around `centres` random centres), the kind of data
+ * embeddings are and the benchmarks' floors were measured on; uniform noise is far harder for
+ * every approximate index and says little about real use.
+ */
+export function clusteredVectors(count: number, dim: number, seed: number, centres = 1000, spread = 0.1): number[][] {
+  const next = rng(seed);
+  const gaussian = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
+  const middles = randomVectors(centres, dim, seed + 1);
+  return Array.from({ length: count }, () => {
+    const centre = middles[Math.floor(next() * centres)];
+    return centre.map((c) => Math.fround(c + spread * gaussian()));
+  });
+}

@@ -107,6 +107,8 @@ export function isFieldType(name: unknown): name is string {
 
 export interface CollectionFigures {
   pointsCount: number;
+  /** Points the HNSW graphs hold (the rest are searched exactly until they do). */
+  indexedCount: number;
   /** Operations queued for the collection's replicas and not applied yet. */
   queued: number;
 }
@@ -117,13 +119,14 @@ export function collectionInfo(record: CollectionRecord, figures: CollectionFigu
     payloadSchema[field] = { data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType' };
   }
   return {
-    status: figures.queued > 0 ? 'Yellow' : 'Green',
+    // Yellow while writes wait in queues or points wait for the graph, as Qdrant is while optimising.
+    status: figures.queued > 0 || figures.indexedCount < figures.pointsCount ? 'Yellow' : 'Green',
     optimizer_status: { ok: true },
     segments_count: String(record.shards.length),
     config: record.config,
     payload_schema: payloadSchema,
     points_count: String(figures.pointsCount),
-    indexed_vectors_count: String(figures.pointsCount),
+    indexed_vectors_count: String(figures.indexedCount),
     update_queue: { length: String(figures.queued) },
   };
 }
