@@ -9,6 +9,8 @@ export function keysFor(prefix: string) {
     heartbeats: `${prefix}:{registry}:heartbeats`, // ZSET node id -> last heartbeat (epoch ms)
     /** Per replica: highest sequence number applied (a fallback for missed completion messages). */
     applied: (replica: string) => `${prefix}:{${replica}}:applied`,
+    /** Per replica: the last few operations that failed to apply (LIST of JSON), for missed completions. */
+    failures: (replica: string) => `${prefix}:{${replica}}:failures`,
     catalogChannel: `${prefix}:events:catalog`,
     completionChannel: `${prefix}:events:completions`,
     /** BullMQ prefix of one replica's queue; the hash tag keeps the queue's keys together. */

@@ -26,6 +26,8 @@ export interface QuiverConfig {
   write: {
     /** How long a `wait=true` write waits for its replicas when the request names no timeout. */
     waitTimeoutMs: number;
+    /** Operations a replica may have waiting; past it writes get RESOURCE_EXHAUSTED. */
+    maxBacklogOperations: number;
   };
   logLevel: string;
 }
@@ -88,7 +90,10 @@ export function loadConfig(env: Env = process.env): QuiverConfig {
       port: indexerPort,
       advertiseAddress: str(env, ['QUIVER__INDEXER__ADVERTISE_ADDRESS'], `${indexerHost}:${indexerPort}`),
     },
-    write: { waitTimeoutMs: int(env, 'QUIVER__WRITE__WAIT_TIMEOUT_MS', 60_000, 1, 3_600_000) },
+    write: {
+      waitTimeoutMs: int(env, 'QUIVER__WRITE__WAIT_TIMEOUT_MS', 60_000, 1, 3_600_000),
+      maxBacklogOperations: int(env, 'QUIVER__WRITE__MAX_BACKLOG', 10_000, 1, 10_000_000),
+    },
     logLevel: str(env, ['QUIVER__LOG_LEVEL', 'QDRANT__LOG_LEVEL'], 'info').toLowerCase(),
   };
 }

@@ -1,13 +1,14 @@
 // How a `wait=true` write learns that its replicas applied it.
 // The indexer, after an operation is applied and in the replica's fsynced WAL, records the
-// replica's applied sequence number and publishes a completion. Waiters match on (replica, seq).
-// Pub/sub may drop messages across a reconnect, so waiters that have waited a while also poll
-// the recorded applied sequence number (and the job's stored outcome).
+// replica's applied sequence number (and, for an operation that failed, its outcome in a short
+// list) and publishes a completion. Waiters match on (replica, seq). Pub/sub may drop messages
+// across a reconnect, so waiters that have waited a while also poll those records.
+// Every completion also feeds the backlog gauge: how far each replica lags behind its queue.
 import type { Redis } from 'ioredis';
 import type { EventBus } from '../cluster/events.ts';
 import type { Keys } from '../cluster/keys.ts';
 import type { OperationOutcome } from '../engine/index.ts';
-import type { OperationQueues } from './operation-queues.ts';
+import type { BacklogGauge } from './backlog.ts';
 
 interface Completion {
   r: string; // replica key
@@ -25,6 +26,8 @@ interface Waiter {
 const POLL_AFTER_MS = 1_000;
 /** Completions remembered for waiters that register after their completion arrived. */
 const RECENT_LIMIT = 4096;
+/** How many failed outcomes each replica keeps for waiters that missed their completion. */
+const FAILURES_KEPT = 1000;
 
 export class CompletionPublisher {
   constructor(
@@ -33,12 +36,12 @@ export class CompletionPublisher {
   ) {}
 
   async publish(replica: string, seq: number, outcome: OperationOutcome): Promise<void> {
-    const message: Completion = { r: replica, s: seq, o: outcome };
-    await this.redis
-      .pipeline()
-      .set(this.keys.applied(replica), String(seq))
-      .publish(this.keys.completionChannel, JSON.stringify(message))
-      .exec();
+    const message = JSON.stringify({ r: replica, s: seq, o: outcome } satisfies Completion);
+    const pipeline = this.redis.pipeline().set(this.keys.applied(replica), String(seq));
+    if (!outcome.ok) {
+      pipeline.lpush(this.keys.failures(replica), message).ltrim(this.keys.failures(replica), 0, FAILURES_KEPT - 1);
+    }
+    await pipeline.publish(this.keys.completionChannel, message).exec();
   }
 }
 
@@ -50,12 +53,13 @@ export class CompletionWaiters {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    private readonly queues: OperationQueues,
+    private readonly backlog?: BacklogGauge,
   ) {}
 
   async attach(events: EventBus): Promise<void> {
     await events.subscribe(this.keys.completionChannel, (message) => {
       const c = JSON.parse(message) as Completion;
+      this.backlog?.applied(c.r, c.s);
       this.settle(c.r, c.s, c.o);
     });
     events.onResync(() => void this.poll(0));
@@ -111,9 +115,11 @@ export class CompletionWaiters {
     for (const waiter of due) {
       try {
         const applied = Number((await this.redis.get(this.keys.applied(waiter.replica))) ?? 0);
+        this.backlog?.applied(waiter.replica, applied);
         if (applied < waiter.seq) continue;
-        const outcome = (await this.queues.outcome(waiter.replica, waiter.seq)) ?? { ok: true };
-        this.settle(waiter.replica, waiter.seq, outcome);
+        const failures = await this.redis.lrange(this.keys.failures(waiter.replica), 0, -1);
+        const failed = failures.map((f) => JSON.parse(f) as Completion).find((c) => c.s === waiter.seq);
+        this.settle(waiter.replica, waiter.seq, failed?.o ?? { ok: true });
       } catch {
         // Redis unreachable: the next poll tries again; the waiter's own deadline still applies.
       }

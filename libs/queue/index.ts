@@ -1,3 +1,4 @@
-export { OperationQueues, QUEUE_NAME, type OperationJobData } from './operation-queues.ts';
+export { OperationQueues, QUEUE_NAME, EVENTS_MAX_LEN, type OperationJobData } from './operation-queues.ts';
 export { startReplicaWorker, type OperationHandler } from './replica-worker.ts';
 export { CompletionPublisher, CompletionWaiters } from './completions.ts';
+export { BacklogGauge } from './backlog.ts';

@@ -10,8 +10,12 @@ import type { OperationOutcome } from '../engine/index.ts';
 
 export const QUEUE_NAME = 'ops';
 
-/** How many finished jobs each queue keeps (their outcomes back up missed completion messages). */
-export const KEEP_FINISHED = 1000;
+/**
+ * Redis memory stays bounded: a job (which carries the whole encoded operation) is removed as
+ * soon as its replica applied it (it is in the replica's WAL by then), and each queue's event
+ * stream is trimmed to about this many entries.
+ */
+export const EVENTS_MAX_LEN = 100;
 
 export interface OperationJobData {
   /** The encoded ShardOperation, base64. */
@@ -29,7 +33,11 @@ export class OperationQueues {
   queue(replica: string): Queue<OperationJobData> {
     let queue = this.queues.get(replica);
     if (!queue) {
-      queue = new Queue<OperationJobData>(QUEUE_NAME, { connection: this.redis, prefix: this.keys.queuePrefix(replica) });
+      queue = new Queue<OperationJobData>(QUEUE_NAME, {
+        connection: this.redis,
+        prefix: this.keys.queuePrefix(replica),
+        streams: { events: { maxLen: EVENTS_MAX_LEN } },
+      });
       queue.on('error', () => {}); // failures surface on the enqueue call itself
       this.queues.set(replica, queue);
     }
@@ -41,7 +49,7 @@ export class OperationQueues {
     const job = await this.queue(replica).add(
       'op',
       { op: Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('base64') },
-      { removeOnComplete: { count: KEEP_FINISHED }, removeOnFail: { count: KEEP_FINISHED } },
+      { removeOnComplete: true, removeOnFail: { count: 100 } },
     );
     return Number(job.id);
   }
@@ -49,12 +57,6 @@ export class OperationQueues {
   /** Operations waiting or in progress for a replica. */
   async backlog(replica: string): Promise<number> {
     return this.queue(replica).getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized');
-  }
-
-  /** The recorded outcome of a finished operation, or null when the job is gone or not finished. */
-  async outcome(replica: string, seq: number): Promise<OperationOutcome | null> {
-    const job = await this.queue(replica).getJob(String(seq));
-    return job?.finishedOn ? ((job.returnvalue as OperationOutcome | undefined) ?? { ok: true }) : null;
   }
 
   /** Removes a replica's queue and everything in it (its collection was deleted). */

@@ -46,7 +46,7 @@ export function startReplicaWorker(
       // A job that stalls (its process died) goes back to the head of the queue; it must never be
       // failed for stalling, or a later operation would be applied before it.
       maxStalledCount: Number.MAX_SAFE_INTEGER,
-      removeOnComplete: { count: 1000 },
+      removeOnComplete: { count: 0 }, // applied operations live on in the replica's WAL, not in Redis
     },
   );
   worker.on('error', (err) => options.onError?.(err));

@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Catalog, commandConnection, consumerConnection, ensureRedis, EventBus, keysFor, Registry } from '../../libs/cluster/index.ts';
 import type { QuiverConfig, Role } from '../../libs/config/index.ts';
-import { CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
+import { BacklogGauge, CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
 import { addShardRpc } from '../../libs/shard-rpc/index.ts';
 import { collectionsRpcs } from '../ingress/collections-rpcs.ts';
 import { pointsWriteRpcs } from '../ingress/points-write-rpcs.ts';
@@ -74,10 +74,11 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
   if (has('ingress') || has('query')) {
     const rpcs: RpcTable = { 'Qdrant/HealthCheck': healthCheckRpc };
     if (has('ingress')) {
-      const waiters = new CompletionWaiters(redis, keys, queues);
+      const backlog = new BacklogGauge(config.write.maxBacklogOperations);
+      const waiters = new CompletionWaiters(redis, keys, backlog);
       await waiters.attach(events);
       closers.push(() => waiters.close());
-      const writes = new WritePath(queues, waiters, config.write.waitTimeoutMs);
+      const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs);
       Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), pointsWriteRpcs(catalog, writes));
     }
     if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router));

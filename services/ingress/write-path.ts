@@ -11,7 +11,7 @@ import { type CollectionRecord, replicaKey } from '../../libs/cluster/index.ts';
 import { encodeOperation, type OperationOutcome, type ShardOperation } from '../../libs/engine/index.ts';
 import { QuiverError, timeoutError, unavailable } from '../../libs/errors/index.ts';
 import type { CallContext } from '../../libs/api/index.ts';
-import type { CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
+import type { BacklogGauge, CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
 
 export interface UpdateResult {
   operation_id: string;
@@ -28,18 +28,25 @@ export class WritePath {
   constructor(
     private readonly queues: OperationQueues,
     private readonly waiters: CompletionWaiters,
+    private readonly backlog: BacklogGauge,
     private readonly defaultWaitMs: number,
   ) {}
 
   async submit(record: CollectionRecord, perShard: Map<number, ShardOperation>, options: WriteOptions, ctx: CallContext): Promise<UpdateResult> {
+    const targets = [...perShard].flatMap(([shard, op]) =>
+      record.shards[shard].replicas.map((placement) => ({ shard, op, replica: replicaKey(record.id, shard, placement.id) })),
+    );
+    // Refused before anything is queued, so an overloaded write changes nothing.
+    this.backlog.admit(targets.map((t) => t.replica), (replica) => `shard ${targets.find((t) => t.replica === replica)?.shard} of collection \`${record.name}\``);
     const enqueued: { replica: string; seq: number }[] = [];
     try {
-      for (const [shard, op] of perShard) {
-        const encoded = encodeOperation(op);
-        for (const placement of record.shards[shard].replicas) {
-          const replica = replicaKey(record.id, shard, placement.id);
-          enqueued.push({ replica, seq: await this.queues.enqueue(replica, encoded) });
-        }
+      const encoded = new Map<ShardOperation, Uint8Array>();
+      for (const { op, replica } of targets) {
+        let bytes = encoded.get(op);
+        if (!bytes) encoded.set(op, (bytes = encodeOperation(op)));
+        const seq = await this.queues.enqueue(replica, bytes);
+        this.backlog.enqueued(replica, seq);
+        enqueued.push({ replica, seq });
       }
     } catch (err) {
       if (err instanceof QuiverError) throw err;

@@ -46,9 +46,10 @@ export async function startTestQuiver(options: TestQuiverOptions = {}): Promise<
     ...options.env,
   });
   const quiver = await startQuiver(config, options.roles ?? ['ingress', 'indexer', 'query'], createLogger(config.logLevel));
-  const client = clientFor(quiver.grpcPort!);
+  const port = quiver.grpcPort ?? 0; // 0: an indexer alone serves no public API
+  const client = clientFor(port);
   return {
-    port: quiver.grpcPort!, prefix, storage, redisUrl, client,
+    port, prefix, storage, redisUrl, client,
     stop: async () => {
       await quiver.stop();
       await deletePrefix(redisUrl, prefix);
