@@ -1,9 +1,13 @@
 // The consumer side: one BullMQ worker per owned replica, concurrency 1, so operations are handed
 // to the replica strictly in queue order. Delivery is at-least-once (a crash or a stalled lock
 // redelivers); the handler must skip sequence numbers it already applied.
+// Order across a crash: an operation that was active when its consumer died stays "active" until
+// BullMQ's stall check returns it (a lock period or two later), and meanwhile the worker would take
+// the operations after it. So before a worker starts, the jobs left active (each replica has one
+// consumer: they are its dead predecessor's) are handed to the handler first, in order.
 // The handler never throws for a bad operation (that is an outcome); if it throws, something
 // underneath failed (disk full), and the job is retried before any later one is taken.
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keys } from '../cluster/keys.ts';
 import type { OperationOutcome } from '../engine/index.ts';
@@ -17,13 +21,33 @@ export interface ReplicaWorkerOptions {
   onError?: (err: Error) => void;
 }
 
-export function startReplicaWorker(
+/**
+ * Hands the operations left active by a dead consumer to the handler, in sequence order, then
+ * removes their jobs: the dead consumer's locks would otherwise keep them "active" (and counted
+ * as backlog) until BullMQ's stall check, a lock period or two later.
+ */
+async function recoverActive(connection: Redis, queue: Queue<OperationJobData>, handler: OperationHandler): Promise<void> {
+  const active = (await queue.getActive()).sort((a, b) => Number(a.id) - Number(b.id));
+  for (const job of active) {
+    await handler(Number(job.id), Buffer.from(job.data.op, 'base64'));
+    await connection.del(`${queue.toKey(job.id!)}:lock`); // the predecessor's lock: it is dead
+    await job.remove().catch(() => {}); // a stall check may have moved it meanwhile: then it is a duplicate
+  }
+}
+
+export async function startReplicaWorker(
   connection: Redis,
   keys: Keys,
   replica: string,
   handler: OperationHandler,
   options: ReplicaWorkerOptions = {},
-): Worker<OperationJobData, OperationOutcome> {
+): Promise<Worker<OperationJobData, OperationOutcome>> {
+  const queue = new Queue<OperationJobData>(QUEUE_NAME, { connection, prefix: keys.queuePrefix(replica) });
+  try {
+    await recoverActive(connection, queue, handler);
+  } finally {
+    await queue.close();
+  }
   const worker = new Worker<OperationJobData, OperationOutcome>(
     QUEUE_NAME,
     async (job) => {
@@ -42,7 +66,11 @@ export function startReplicaWorker(
       connection,
       prefix: keys.queuePrefix(replica),
       concurrency: 1,
-      lockDuration: options.lockDurationMs ?? 30_000,
+      // Applying an operation is quick (graph work runs in another thread), so locks can be short:
+      // a job whose consumer lost Redis for a while is back in the queue within about
+      // lockDuration + 2 * stalledInterval, instead of BullMQ's default of a minute or more.
+      lockDuration: options.lockDurationMs ?? 15_000,
+      stalledInterval: 5_000,
       // A job that stalls (its process died) goes back to the head of the queue; it must never be
       // failed for stalling, or a later operation would be applied before it.
       maxStalledCount: Number.MAX_SAFE_INTEGER,

@@ -18,7 +18,8 @@ import type { Logger } from '../common/logger.ts';
 
 interface HostedReplica {
   replica: ShardReplica;
-  worker: Worker;
+  /** Resolves once operations left by a dead predecessor are applied and the worker consumes. */
+  worker: Promise<Worker>;
 }
 
 export interface IndexerDeps {
@@ -118,6 +119,7 @@ export class Indexer implements ReplicaReader {
     const worker = startReplicaWorker(this.deps.consumer, this.deps.keys, key, (seq, encoded) => this.apply(key, replica, seq, encoded), {
       onError: (err) => this.deps.log.warn({ err, replica: key }, 'replica worker error'),
     });
+    worker.catch((err) => this.deps.log.error({ err, replica: key }, 'replica worker did not start'));
     this.hosted.set(key, { replica, worker });
     this.deps.log.info({ replica: key, collection: record.name, points: replica.store.pointCount, applied: replica.appliedSeq }, 'replica opened');
   }
@@ -134,7 +136,7 @@ export class Indexer implements ReplicaReader {
     const hosted = this.hosted.get(key);
     if (!hosted) return;
     this.hosted.delete(key);
-    await hosted.worker.close();
+    await (await hosted.worker).close();
     await hosted.replica.destroy();
     await this.deps.queues.destroy(key).catch(() => {});
     await this.deps.redis.del(this.deps.keys.applied(key)).catch(() => {});
@@ -194,7 +196,7 @@ export class Indexer implements ReplicaReader {
     this.stopped = true;
     clearInterval(this.heartbeat);
     await this.reconciling;
-    await Promise.all([...this.hosted.values()].map((h) => h.worker.close()));
+    await Promise.all([...this.hosted.values()].map(async (h) => (await h.worker.catch(() => null))?.close()));
     await Promise.all([...this.hosted.values()].map((h) => h.replica.close({ snapshot: true })));
     this.hosted.clear();
     await this.deps.registry.leave(this.id).catch(() => {});

@@ -8,7 +8,7 @@ import { QdrantClient } from '@qdrant/js-client-grpc';
 import { loadConfig, type Role } from '../../libs/config/index.ts';
 import { createLogger } from '../../services/common/logger.ts';
 import { startQuiver } from '../../services/common/quiver.ts';
-import { deletePrefix, freePort, testRedisUrl, uniquePrefix } from './redis.ts';
+import { deletePrefix, freePort, killOnExit, testRedisUrl, uniquePrefix } from './redis.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -75,7 +75,7 @@ export function spawnRole(role: 'all-in-one' | Role, env: Record<string, string>
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  process.once('exit', () => child.kill('SIGKILL'));
+  killOnExit(child);
   return { child, output: () => output, exited };
 }
 

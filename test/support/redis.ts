@@ -1,7 +1,7 @@
 // Redis for tests: the shared one at 127.0.0.1:6379 when it answers, otherwise a private
 // redis-server on a free port, started once per test process and stopped when it exits.
 // Tests never flush a Redis: each run uses its own key prefix and deletes only its own keys.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,6 +10,17 @@ import { Redis } from 'ioredis';
 import { redisAnswers } from '../../libs/cluster/index.ts';
 
 const SHARED = 'redis://127.0.0.1:6379';
+
+/** Child processes a test started, killed when the test process exits however it exits. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+export function killOnExit(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
 let chosen: Promise<string> | undefined;
 
 export function freePort(): Promise<number> {
@@ -45,7 +56,7 @@ export async function startPrivateRedis(options: { appendonly?: boolean; dir?: s
     if (Date.now() > deadline || child.exitCode !== null) throw new Error('private redis-server did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
-  process.once('exit', () => child.kill('SIGKILL'));
+  killOnExit(child);
   return {
     url, port, dir, pid: child.pid!,
     kill: () => child.kill('SIGKILL'),
