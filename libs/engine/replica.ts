@@ -1,7 +1,7 @@
 // One shard replica on disk and in memory: its snapshots, its WAL segments and its ShardStore.
 // Contract of applyLogged (invariants 2-4):
 // - operations are applied in the order of their sequence numbers, which the caller guarantees
-//   by feeding the replica's queue in order;
+//   by feeding the replica's queue in order (and by awaiting each call before the next);
 // - an operation whose seq is not above the last applied one is a redelivery and changes nothing;
 // - when applyLogged returns, the operation is in the WAL and fsynced: a restart replays it.
 // On disk: wal-<first seq>.log segments, snapshot-<seq>/ directories and CURRENT naming the
@@ -42,6 +42,8 @@ export class ShardReplica {
   private walBytesSinceSnapshot = 0;
   private opsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
+  /** Serialises WAL appends with the capture-and-rotate step of a snapshot. */
+  private exclusive: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -84,11 +86,20 @@ export class ShardReplica {
     return this.applied;
   }
 
-  applyLogged(seq: number, encoded: Uint8Array): ApplyResult {
+  private serially<T>(step: () => T | Promise<T>): Promise<T> {
+    const run = this.exclusive.then(step);
+    this.exclusive = run.catch(() => {});
+    return run;
+  }
+
+  applyLogged(seq: number, encoded: Uint8Array): Promise<ApplyResult> {
+    return this.serially(() => this.applyNow(seq, encoded));
+  }
+
+  private async applyNow(seq: number, encoded: Uint8Array): Promise<ApplyResult> {
     if (seq <= this.applied) return { duplicate: true };
     const op = decodeOperation(encoded);
-    this.wal.append(seq, encoded);
-    this.wal.sync();
+    await this.wal.appendDurable(seq, encoded);
     const outcome = this.store.apply(op, seq);
     this.applied = seq;
     this.walBytesSinceSnapshot += encoded.byteLength;
@@ -118,10 +129,12 @@ export class ShardReplica {
       const graphFile = path.join(prepared, 'graph.bin');
       const graphUpTo = this.store.graph ? await this.store.graph.save(graphFile) : 0;
       if (this.store.graph) fsyncPath(graphFile);
-      // From here to the new segment nothing awaits: seq, state and segment agree.
-      const seq = this.applied;
-      const state = this.store.capture();
-      this.rotate(seq + 1);
+      // Between two applies: seq, state and the new segment agree.
+      const { seq, state } = await this.serially(() => {
+        const captured = { seq: this.applied, state: this.store.capture() };
+        this.rotate(captured.seq + 1);
+        return captured;
+      });
       await writeState(prepared, { seq, graphUpTo }, state, this.store.params.dim);
       publishSnapshot(this.dir, prepared, seq);
       this.removeCovered(seq);

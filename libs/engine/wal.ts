@@ -1,7 +1,8 @@
 // A replica's write-ahead log: an append-only file of records
 //   [u32 length][u32 crc32 of seq+data][u64 seq][data]
-// Append writes a record; sync makes every appended record durable (fdatasync). Reading stops at
-// the first torn or corrupt record, which a crash mid-append can leave, and the tail is cut there.
+// append/sync work synchronously; appendDurable writes and fdatasyncs one record on libuv's
+// thread pool, so the thread that answers requests is not held by the disk. Reading stops at the
+// first torn or corrupt record, which a crash mid-append can leave, and the tail is cut there.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 
@@ -38,14 +39,31 @@ export class WriteAheadLog {
     return { wal: new WriteAheadLog(file, fd, at), records };
   }
 
+  private record(seq: number, data: Uint8Array): Buffer {
+    const record = Buffer.allocUnsafe(HEADER + data.byteLength);
+    record.writeUInt32LE(data.byteLength, 0);
+    record.writeBigUInt64LE(BigInt(seq), 8);
+    record.set(data, HEADER);
+    record.writeUInt32LE(zlib.crc32(record.subarray(8)), 4);
+    return record;
+  }
+
   append(seq: number, data: Uint8Array): void {
-    const header = Buffer.alloc(HEADER);
-    header.writeUInt32LE(data.byteLength, 0);
-    header.writeBigUInt64LE(BigInt(seq), 8);
-    header.writeUInt32LE(zlib.crc32(data, zlib.crc32(header.subarray(8, 16))), 4);
-    fs.writeSync(this.fd, header);
-    fs.writeSync(this.fd, data);
-    this.size += HEADER + data.byteLength;
+    const record = this.record(seq, data);
+    fs.writeSync(this.fd, record);
+    this.size += record.byteLength;
+  }
+
+  /** Appends one record and makes it durable; resolves once it is on disk. One at a time. */
+  appendDurable(seq: number, data: Uint8Array): Promise<void> {
+    const record = this.record(seq, data);
+    return new Promise((resolve, reject) => {
+      fs.write(this.fd, record, (err) => {
+        if (err) return reject(err);
+        this.size += record.byteLength;
+        fs.fdatasync(this.fd, (syncErr) => (syncErr ? reject(syncErr) : resolve()));
+      });
+    });
   }
 
   sync(): void {

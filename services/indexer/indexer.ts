@@ -125,7 +125,7 @@ export class Indexer implements ReplicaReader {
   }
 
   private async apply(key: string, replica: ShardReplica, seq: number, encoded: Uint8Array): Promise<OperationOutcome> {
-    const result = replica.applyLogged(seq, encoded);
+    const result = await replica.applyLogged(seq, encoded);
     // A redelivery is completed again: its first completion may have been lost with a crash.
     const outcome: OperationOutcome = result.duplicate ? { ok: true } : result.outcome;
     await this.publisher.publish(key, seq, outcome);

@@ -69,11 +69,11 @@ test('the WAL stops at a record whose checksum does not match', () => {
 test('a replica skips redelivered sequence numbers and replays its WAL on open', async () => {
   const dir = tmp();
   const replica = ShardReplica.open(dir, params);
-  assert.equal(replica.applyLogged(1, encodeOperation(upsert([1n, 2n], 0, { v: 1n }))).duplicate, false);
-  assert.equal(replica.applyLogged(2, encodeOperation(upsert([1n], 100, { v: 2n }))).duplicate, false);
-  assert.equal(replica.applyLogged(1, encodeOperation(upsert([1n], 0, { v: 1n }))).duplicate, true, 'redelivery of seq 1');
+  assert.equal((await replica.applyLogged(1, encodeOperation(upsert([1n, 2n], 0, { v: 1n })))).duplicate, false);
+  assert.equal((await replica.applyLogged(2, encodeOperation(upsert([1n], 100, { v: 2n })))).duplicate, false);
+  assert.equal((await replica.applyLogged(1, encodeOperation(upsert([1n], 0, { v: 1n })))).duplicate, true, 'redelivery of seq 1');
   assert.deepEqual(replica.store.get([1n], all)[0].payload, { v: 2n }, 'the redelivery did not roll point 1 back');
-  replica.applyLogged(3, encodeOperation({ kind: 'delete_points', ids: [2n] }));
+  await replica.applyLogged(3, encodeOperation({ kind: 'delete_points', ids: [2n] }));
   await replica.close();
 
   const reopened = ShardReplica.open(dir, params);
@@ -103,7 +103,7 @@ async function untilIndexed(replica: ShardReplica): Promise<void> {
 test('points are found the moment they are applied, before the graph holds them, and after', async () => {
   const replica = ShardReplica.open(tmp(), euclid);
   const op = manyPoints(500, 0);
-  replica.applyLogged(1, encodeOperation(op));
+  await replica.applyLogged(1, encodeOperation(op));
   const query = op.vectors.slice(42 * 3, 43 * 3);
   const first = await replica.store.search({ vector: query, top: 5, selectors: none });
   assert.equal(first[0].id, 42n, 'found through the exact scan of the unindexed tail');
@@ -113,7 +113,7 @@ test('points are found the moment they are applied, before the graph holds them,
   assert.equal(viaGraph[0].id, 42n);
   assert.deepEqual(viaGraph.map((p) => p.id), exact.map((p) => p.id));
   assert.equal(exact[0].score, 0);
-  replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: [42n] }));
+  await replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: [42n] }));
   assert.ok(!(await replica.store.search({ vector: query, top: 5, selectors: none })).some((p) => p.id === 42n));
   assert.ok(!(await replica.store.search({ vector: query, top: 5, exact: true, selectors: none })).some((p) => p.id === 42n));
   await replica.close();
@@ -123,11 +123,11 @@ test('a snapshot plus the WAL after it rebuild the replica; covered WAL segments
   const dir = tmp();
   const policy = { walBytes: Number.MAX_SAFE_INTEGER, operations: 2 };
   const replica = ShardReplica.open(dir, euclid, { policy });
-  replica.applyLogged(1, encodeOperation(manyPoints(300, 0)));
+  await replica.applyLogged(1, encodeOperation(manyPoints(300, 0)));
   await untilIndexed(replica);
-  replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: [7n] })); // triggers a snapshot at seq 2
+  await replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: [7n] })); // triggers a snapshot at seq 2
   await replica.snapshot();
-  replica.applyLogged(3, encodeOperation(upsert([1000n], 5, { late: true })));
+  await replica.applyLogged(3, encodeOperation(upsert([1000n], 5, { late: true })));
   const before = await replica.store.search({ vector: new Float32Array([5, 6, 7]), top: 3, selectors: none });
   await replica.close();
 
@@ -150,7 +150,7 @@ test('a snapshot plus the WAL after it rebuild the replica; covered WAL segments
 test('a snapshot interrupted before it was published is ignored', async () => {
   const dir = tmp();
   const replica = ShardReplica.open(dir, params);
-  replica.applyLogged(1, encodeOperation(upsert([1n], 0)));
+  await replica.applyLogged(1, encodeOperation(upsert([1n], 0)));
   await replica.close();
   fs.mkdirSync(path.join(dir, 'snapshot.tmp-1-1'));
   fs.writeFileSync(path.join(dir, 'snapshot.tmp-1-1', 'state.bin'), 'torn');
