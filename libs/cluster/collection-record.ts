@@ -36,8 +36,13 @@ export function vectorSpaceOf(record: CollectionRecord): VectorSpace | null {
 export function shardParamsOf(record: CollectionRecord): ShardParams {
   const space = vectorSpaceOf(record) ?? { dim: 0, distance: 'Cosine' as Distance };
   const hnsw = { ...record.config.hnsw_config, ...(record.config.params?.vectors_config?.params?.hnsw_config ?? {}) };
+  const optimizer = record.config.optimizer_config ?? {};
   return {
     ...space,
+    vacuum: {
+      deletedThreshold: Number(optimizer.deleted_threshold ?? 0.2),
+      minRetired: Number(optimizer.vacuum_min_vector_number ?? 1000),
+    },
     hnsw: {
       m: Number(hnsw.m),
       efConstruct: Number(hnsw.ef_construct),

@@ -42,12 +42,13 @@ export class ShardReplica {
   private walBytesSinceSnapshot = 0;
   private opsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
-  /** Serialises WAL appends with the capture-and-rotate step of a snapshot. */
+  private closed = false;
+  /** Serialises WAL appends with the capture-and-rotate step of a snapshot and with compaction. */
   private exclusive: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
-    readonly store: ShardStore,
+    private current: ShardStore,
     private wal: WriteAheadLog,
     private applied: number,
     private readonly policy: SnapshotPolicy,
@@ -86,6 +87,11 @@ export class ShardReplica {
     return this.applied;
   }
 
+  /** The replica's store; replaced (between two applies) when the replica compacts. */
+  get store(): ShardStore {
+    return this.current;
+  }
+
   private serially<T>(step: () => T | Promise<T>): Promise<T> {
     const run = this.exclusive.then(step);
     this.exclusive = run.catch(() => {});
@@ -100,13 +106,14 @@ export class ShardReplica {
     if (seq <= this.applied) return { duplicate: true };
     const op = decodeOperation(encoded);
     await this.wal.appendDurable(seq, encoded);
-    const outcome = this.store.apply(op, seq);
+    const outcome = this.current.apply(op, seq);
     this.applied = seq;
     this.walBytesSinceSnapshot += encoded.byteLength;
     this.opsSinceSnapshot++;
     if (this.walBytesSinceSnapshot >= this.policy.walBytes || this.opsSinceSnapshot >= this.policy.operations) {
       void this.snapshot().catch(this.onSnapshotError);
     }
+    if (this.current.wantsCompaction) void this.compact();
     return { duplicate: false, outcome };
   }
 
@@ -122,20 +129,35 @@ export class ShardReplica {
     return this.snapshotting;
   }
 
+  /**
+   * Replaces the store with a compacted one, between two applies. Nothing on disk changes: labels
+   * are internal, the WAL names points by id, and the next snapshot saves the new store.
+   */
+  compact(): Promise<void> {
+    return this.serially(() => {
+      if (this.closed || !this.current.wantsCompaction) return;
+      const old = this.current;
+      this.current = old.compacted();
+      void old.close();
+    });
+  }
+
   private async takeSnapshot(): Promise<void> {
     const prepared = path.join(this.dir, `snapshot.tmp-${process.pid}-${Date.now()}`);
     fs.mkdirSync(prepared);
     try {
       const graphFile = path.join(prepared, 'graph.bin');
-      const graphUpTo = this.store.graph ? await this.store.graph.save(graphFile) : 0;
-      if (this.store.graph) fsyncPath(graphFile);
+      const store = this.current;
+      const graphUpTo = store.graph ? await store.graph.save(graphFile) : 0;
+      if (store.graph) fsyncPath(graphFile);
       // Between two applies: seq, state and the new segment agree.
       const { seq, state } = await this.serially(() => {
-        const captured = { seq: this.applied, state: this.store.capture() };
+        if (this.current !== store) throw new Error('the replica was compacted during the snapshot; the next one will be taken');
+        const captured = { seq: this.applied, state: this.current.capture() };
         this.rotate(captured.seq + 1);
         return captured;
       });
-      await writeState(prepared, { seq, graphUpTo }, state, this.store.params.dim);
+      await writeState(prepared, { seq, graphUpTo }, state, store.params.dim);
       publishSnapshot(this.dir, prepared, seq);
       this.removeCovered(seq);
     } catch (err) {
@@ -169,10 +191,11 @@ export class ShardReplica {
 
   /** Stops the replica; with `snapshot`, first takes a snapshot so the next start replays nothing. */
   async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    this.closed = true;
     await this.snapshotting?.catch(() => {});
     if (options.snapshot && this.opsSinceSnapshot > 0) await this.snapshot().catch(this.onSnapshotError);
     this.wal.close();
-    await this.store.close();
+    await this.current.close();
   }
 
   /** Closes the replica and removes its files (the collection was deleted). */

@@ -81,6 +81,36 @@ export class ShardStore {
     return this.labels.size;
   }
 
+  /** Labels of overwritten or deleted points, still in the vector column and the graph. */
+  get retiredCount(): number {
+    return this.ids.length - this.labels.size;
+  }
+
+  /** Whether enough labels are retired to be worth compacting (Qdrant's vacuum thresholds). */
+  get wantsCompaction(): boolean {
+    const { deletedThreshold, minRetired } = this.params.vacuum ?? { deletedThreshold: 0.2, minRetired: 1000 };
+    return this.retiredCount >= minRetired && this.retiredCount >= deletedThreshold * this.ids.length;
+  }
+
+  /**
+   * A new store with only the live points, labels renumbered densely in their current order. Its
+   * graph is rebuilt in the background; until then its searches scan exactly. Same ids, payloads,
+   * versions and vectors: reads see no difference.
+   */
+  compacted(): ShardStore {
+    const dim = this.params.dim;
+    const state: ShardState = { ids: [], versions: [], payloads: [], vectors: new Float32Array(this.labels.size * dim), fieldIndexes: [...this.fieldIndexes] };
+    const data = this.vectors.raw;
+    for (let label = 0; label < this.ids.length; label++) {
+      if (this.ids[label] === undefined) continue;
+      state.vectors.set(data.subarray(label * dim, (label + 1) * dim), state.ids.length * dim);
+      state.ids.push(this.ids[label]);
+      state.versions.push(this.versions[label]);
+      state.payloads.push(this.payloads[label]);
+    }
+    return new ShardStore(this.params, { state, graphUpTo: 0 });
+  }
+
   /** Labels the graph does not hold yet. */
   get unindexedCount(): number {
     return this.graph ? this.ids.length - Math.min(this.graph.indexedUpTo, this.ids.length) : 0;
@@ -160,12 +190,19 @@ export class ShardStore {
       candidates = this.exactTop(req, 0);
     } else {
       const upTo = this.graph.indexedUpTo;
-      const fromGraph = await this.graph.search(req.vector, req.top, req.hnswEf ?? hnsw.efConstruct);
+      // A graph closed meanwhile (the store was compacted away) leaves the exact scan to answer.
+      const fromGraph = await this.graph.search(req.vector, req.top, req.hnswEf ?? hnsw.efConstruct).catch(() => null);
+      if (fromGraph === null) return this.finish(req, this.exactTop(req, 0));
       // After the await: skip labels retired meanwhile, and labels the tail scan covers too.
       const tailFrom = Math.min(upTo, this.ids.length);
       const live = fromGraph.filter((label) => label < tailFrom && this.ids[label] !== undefined);
       candidates = [...this.scoreLabels(req, live), ...this.exactTop(req, tailFrom)];
     }
+    return this.finish(req, candidates);
+  }
+
+  private finish(req: SearchRequest, candidates: Candidate[]): ScoredRecord[] {
+    const { distance } = this.params;
     const order = bestFirst(distance);
     return candidates
       .filter((c) => passesThreshold(distance, c.score, req.scoreThreshold))

@@ -24,9 +24,18 @@ export interface VectorSpace {
   distance: Distance;
 }
 
+/** When a replica compacts away the labels of overwritten and deleted points (Qdrant's vacuum). */
+export interface VacuumParams {
+  /** Compact once retired labels are at least this fraction of all labels... */
+  deletedThreshold: number;
+  /** ...and at least this many. */
+  minRetired: number;
+}
+
 /** What a replica needs to know to store and index its points. */
 export interface ShardParams extends VectorSpace {
   hnsw: HnswParams;
+  vacuum?: VacuumParams;
 }
 
 export interface PointRecord {

@@ -159,3 +159,32 @@ test('a snapshot interrupted before it was published is ignored', async () => {
   assert.ok(!fs.readdirSync(dir).some((f) => f.startsWith('snapshot.tmp-')));
   await reopened.close();
 });
+
+test('overwrites and deletes past the vacuum thresholds compact the replica; reads see no difference', async () => {
+  const dir = tmp();
+  const vacuumed: ShardParams = { ...euclid, vacuum: { deletedThreshold: 0.2, minRetired: 10 } };
+  const replica = ShardReplica.open(dir, vacuumed);
+  await replica.applyLogged(1, encodeOperation(manyPoints(100, 0)));
+  const before = replica.store;
+  const overwrite = manyPoints(40, 1); // new vectors and payloads for ids 0..39
+  overwrite.payloads = overwrite.ids.map((id) => ({ id, second: true }));
+  await replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: [90n, 91n] }));
+  assert.equal(replica.store, before, '2 retired labels are below the thresholds');
+  await replica.applyLogged(3, encodeOperation(overwrite)); // 42 of 140 labels retired: compaction starts
+  await replica.compact(); // waits for it (a second call finds nothing left to do)
+  assert.notEqual(replica.store, before, 'the store was replaced by a compacted one');
+  assert.equal(replica.store.retiredCount, 0);
+  assert.equal(replica.store.pointCount, 98);
+  assert.deepEqual(replica.store.get([5n], { payload: { mode: 'all' }, vector: false })[0].payload, { id: 5n, second: true });
+  assert.deepEqual(replica.store.get([90n], all), []);
+  const query = overwrite.vectors.slice(7 * 3, 8 * 3);
+  assert.equal((await replica.store.search({ vector: query, top: 1, selectors: none }))[0].id, 7n);
+  await untilIndexed(replica);
+  assert.equal((await replica.store.search({ vector: query, top: 1, selectors: none }))[0].id, 7n, 'through the rebuilt graph too');
+  await replica.close({ snapshot: true });
+  const reopened = ShardReplica.open(dir, vacuumed);
+  assert.equal(reopened.store.pointCount, 98);
+  assert.equal(reopened.store.retiredCount, 0);
+  assert.deepEqual(reopened.store.get([5n], { payload: { mode: 'all' }, vector: false })[0].payload, { id: 5n, second: true });
+  await reopened.close();
+});
