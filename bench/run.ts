@@ -76,12 +76,15 @@ try {
   t = performance.now();
   const duringRecall: number[] = [];
   for (let from = 0; from < N; from += 1000) {
-    await client.api('points').upsert({ collectionName: 'bench', points: batchOf(from, Math.min(1000, N - from)) });
-    if ((from + 1000) % 10_000 === 0 && from + 1000 < N) {
+    // Every 10,000 points the batch is sent with wait=true: then exactly the points sent so far
+    // are visible (one shard, applied in order), and the searches' truth is brute force over them.
+    const checkpoint = (from + 1000) % 10_000 === 0 && from + 1000 < N;
+    await client.api('points').upsert({ collectionName: 'bench', wait: checkpoint, points: batchOf(from, Math.min(1000, N - from)) });
+    if (checkpoint) {
+      const visible = vectors.slice(0, from + 1000);
       for (let i = 0; i < 5; i++) {
         const res = await client.api('points').search({ collectionName: 'bench', vector: queries[i], limit: 10n, params: { hnswEf: BigInt(EF) } });
-        const visible = Number((await client.api('points').count({ collectionName: 'bench' })).result?.count ?? 0);
-        const truth = new Set(bruteForce('Euclid', queries[i], vectors.slice(0, visible), 10).map(([j]) => BigInt(j)));
+        const truth = new Set(bruteForce('Euclid', queries[i], visible, 10).map(([j]) => BigInt(j)));
         duringRecall.push(res.result.filter((p) => truth.has(idOf(p.id) as bigint)).length / 10);
       }
     }

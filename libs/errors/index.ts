@@ -37,4 +37,7 @@ export const overloaded = (message: string, retryAfterSeconds: number) =>
   new QuiverError('overloaded', `Rate limiting exceeded: ${message}`, retryAfterSeconds);
 export const internalError = (message: string) => new QuiverError('internal', `Service internal error: ${message}`);
 
+/** An option or RPC quiver does not build yet: refused, never accepted and silently ignored. */
+export const notSupportedYet = (what: string) => new QuiverError('unimplemented', `${what} is not supported by quiver yet`);
+
 export const collectionNotFound = (name: string) => notFound(`Collection \`${name}\` doesn't exist!`);

@@ -7,14 +7,12 @@ import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/c
 import {
   type Payload, type PointId, payloadFromMessage, prepareVector, type ShardOperation, shardOf,
 } from '../../libs/engine/index.ts';
-import { QuiverError, badInput, validationError } from '../../libs/errors/index.ts';
+import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
 import type { WriteOptions, WritePath } from './write-path.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
-
-const unimplemented = (what: string) => new QuiverError('unimplemented', `${what} is not supported by quiver yet`);
 
 function writeOptions(req: Message): WriteOptions {
   const timeout = req.timeout === undefined ? undefined : boundedInt(req.timeout, 'timeout', 0, 1);
@@ -56,7 +54,7 @@ function upsertOperations(record: CollectionRecord, points: Message[]): Map<numb
 
 function deleteOperations(record: CollectionRecord, selector: Message | undefined): Map<number, ShardOperation> {
   if (!selector) throw badInput('PointSelector is missing');
-  if (selector.filter) throw unimplemented('Deleting points by filter');
+  if (selector.filter) throw notSupportedYet('Deleting points by filter');
   const groups = new Map<number, PointId[]>();
   for (const raw of selector.points?.ids ?? []) {
     const id = pointIdFromWire(raw);
@@ -77,8 +75,8 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
       handler: async (req, ctx) => {
         const record = await collection(req);
         rejectShardKeys(req);
-        if (req.update_filter) throw unimplemented('Conditional upsert (update_filter)');
-        if (req.update_mode && req.update_mode !== 'Upsert') throw unimplemented(`update_mode ${req.update_mode}`);
+        if (req.update_filter) throw notSupportedYet('Conditional upsert (update_filter)');
+        if (req.update_mode && req.update_mode !== 'Upsert') throw notSupportedYet(`update_mode ${req.update_mode}`);
         return submit(record, upsertOperations(record, req.points ?? []), req, ctx);
       },
     },

@@ -8,19 +8,17 @@ import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/c
 import {
   bestFirst, type PointId, type PointRecord, payloadToMessage, prepareVector, type ScoredRecord, shardOf,
 } from '../../libs/engine/index.ts';
-import { QuiverError, badInput } from '../../libs/errors/index.ts';
+import { badInput, notSupportedYet } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
 import type { ReplicaRouter } from '../common/replica-router.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
 
-const unimplemented = (what: string) => new QuiverError('unimplemented', `${what} is not supported by quiver yet`);
-
 function rejectFilter(filter: Message | undefined): void {
   const conditions = (list: unknown) => (Array.isArray(list) ? list.length : 0);
   if (filter && conditions(filter.must) + conditions(filter.should) + conditions(filter.must_not) + conditions(filter.min_should?.conditions) > 0) {
-    throw unimplemented('Filtering');
+    throw notSupportedYet('Filtering');
   }
 }
 

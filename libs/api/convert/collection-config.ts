@@ -1,7 +1,7 @@
 // CreateCollection -> the stored qdrant.CollectionConfig (Qdrant's defaults filled in), and the
 // stored record -> qdrant.CollectionInfo. Options quiver does not implement yet are refused with
 // UNIMPLEMENTED rather than accepted and silently ignored.
-import { QuiverError, badInput, validationError } from '../../errors/index.ts';
+import { badInput, notSupportedYet, validationError } from '../../errors/index.ts';
 import { payloadFromMessage, payloadToMessage } from '../../engine/index.ts';
 import type { CollectionRecord } from '../../cluster/collection-record.ts';
 import { boundedInt } from '../validate.ts';
@@ -10,8 +10,6 @@ import { boundedInt } from '../validate.ts';
 type Message = Record<string, any>;
 
 const DISTANCES = new Set(['Cosine', 'Euclid', 'Dot', 'Manhattan']);
-
-const unimplemented = (what: string) => new QuiverError('unimplemented', `${what} is not supported by quiver yet`);
 
 const HNSW_DEFAULTS = { m: '16', ef_construct: '100', full_scan_threshold: '10000', max_indexing_threads: '0', on_disk: false };
 const OPTIMIZER_DEFAULTS = {
@@ -46,8 +44,8 @@ function hnswConfig(diff: Message | undefined, base: Message): Message {
 function vectorParams(params: Message): Message {
   const size = boundedInt(params.size, 'vectors_config.params.size', 0, 1, 65536);
   if (!DISTANCES.has(params.distance)) throw badInput(`Malformed distance parameter: ${params.distance ?? 'UnknownDistance'}`);
-  if (params.multivector_config) throw unimplemented('Multi-vectors (multivector_config)');
-  if (params.datatype && params.datatype !== 'Float32' && params.datatype !== 'Default') throw unimplemented(`Datatype ${params.datatype}`);
+  if (params.multivector_config) throw notSupportedYet('Multi-vectors (multivector_config)');
+  if (params.datatype && params.datatype !== 'Float32' && params.datatype !== 'Default') throw notSupportedYet(`Datatype ${params.datatype}`);
   const out = clean(params);
   out.size = String(size);
   if (params.hnsw_config) out.hnsw_config = clean(params.hnsw_config);
@@ -58,11 +56,11 @@ export function configFromCreate(request: Message): Message {
   const vectors = request.vectors_config;
   let vectorsConfig: Message | undefined;
   if (vectors?.params) vectorsConfig = { params: vectorParams(vectors.params) };
-  else if (vectors?.params_map) throw unimplemented('Named vectors (params_map)');
+  else if (vectors?.params_map) throw notSupportedYet('Named vectors (params_map)');
   if (request.sparse_vectors_config && Object.keys(request.sparse_vectors_config.map ?? {}).length) {
-    throw unimplemented('Sparse vectors');
+    throw notSupportedYet('Sparse vectors');
   }
-  if (request.sharding_method === 'Custom') throw unimplemented('Custom sharding');
+  if (request.sharding_method === 'Custom') throw notSupportedYet('Custom sharding');
   const shardNumber = boundedInt(request.shard_number, 'shard_number', 1, 1, 1024);
   const replicationFactor = boundedInt(request.replication_factor, 'replication_factor', 1, 1, 64);
   const writeConsistency = boundedInt(request.write_consistency_factor, 'write_consistency_factor', 1, 1, 64);
