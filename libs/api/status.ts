@@ -12,6 +12,7 @@ const CODE_BY_KIND: Record<ErrorKind, grpc.status> = {
   unauthenticated: grpc.status.UNAUTHENTICATED,
   forbidden: grpc.status.PERMISSION_DENIED,
   unimplemented: grpc.status.UNIMPLEMENTED,
+  cancelled: grpc.status.CANCELLED,
   internal: grpc.status.INTERNAL,
 };
 

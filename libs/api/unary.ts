@@ -2,6 +2,7 @@
 // the response's `time` (seconds, as Qdrant reports it), and error -> status through status.ts.
 import type * as grpc from '@grpc/grpc-js';
 import { type Access, type AuthKeys, authorize } from './auth.ts';
+import { QuiverError, timeoutError } from '../errors/index.ts';
 import { toStatus } from './status.ts';
 
 export interface CallContext {
@@ -37,11 +38,11 @@ export function unaryCall(method: string, spec: RpcSpec, options: UnaryOptions):
   return (call, callback) => {
     const started = performance.now();
     const abort = new AbortController();
-    call.on('cancelled', () => abort.abort(new Error('cancelled by the client')));
+    call.on('cancelled', () => abort.abort(new QuiverError('cancelled', 'Cancelled by the client')));
     const ctx: CallContext = { method, metadata: call.metadata, deadline: deadlineOf(call), signal: abort.signal };
     let timer: NodeJS.Timeout | undefined;
     if (ctx.deadline !== undefined) {
-      timer = setTimeout(() => abort.abort(new Error('deadline exceeded')), Math.max(0, ctx.deadline - Date.now()));
+      timer = setTimeout(() => abort.abort(timeoutError('the call\'s deadline passed')), Math.max(0, ctx.deadline - Date.now()));
     }
     (async () => {
       authorize(options.keys, call.metadata, spec.access);

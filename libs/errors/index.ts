@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'unauthenticated' // no or unknown credentials (UNAUTHENTICATED)
   | 'forbidden' // credentials lack the access the operation needs (PERMISSION_DENIED)
   | 'unimplemented' // the RPC or option is not built (UNIMPLEMENTED)
+  | 'cancelled' // the caller went away before the answer (CANCELLED)
   | 'internal'; // a bug or an invariant broken inside quiver (INTERNAL)
 
 export class QuiverError extends Error {

@@ -47,6 +47,7 @@ const KIND_BY_CODE: Partial<Record<grpc.status, ErrorKind>> = {
   [grpc.status.DEADLINE_EXCEEDED]: 'timeout',
   [grpc.status.UNIMPLEMENTED]: 'unimplemented',
   [grpc.status.INTERNAL]: 'internal',
+  [grpc.status.CANCELLED]: 'cancelled',
 };
 
 /** A ReplicaReader for the replicas of one remote indexer. */
