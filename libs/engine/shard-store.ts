@@ -15,7 +15,7 @@ import { GraphIndex } from './graph/graph-index.ts';
 import { hnswSpaceFor } from './graph/space.ts';
 import { OK, type OperationOutcome, type ShardOperation } from './operations.ts';
 import { selectPayload } from './payload.ts';
-import type { Payload, PointId, PointRecord, ReadSelectors, ScoredRecord, SearchRequest, ShardParams } from './types.ts';
+import { compareIds, type Payload, type PointId, type PointRecord, type ReadSelectors, type ScoredRecord, type SearchRequest, type ShardParams } from './types.ts';
 import { VectorColumn } from './vector-column.ts';
 
 /** Everything needed to rebuild a store, captured at one sequence number (see snapshot.ts). */
@@ -174,6 +174,20 @@ export class ShardStore {
       if (label !== undefined) out.push(this.record(label, selectors));
     }
     return out;
+  }
+
+  /** Up to `limit` points in id order, starting at `from` (inclusive). */
+  scroll(from: PointId | undefined, limit: number, selectors: ReadSelectors): PointRecord[] {
+    const page: PointId[] = []; // sorted, at most `limit`: the smallest ids seen so far
+    for (const id of this.labels.keys()) {
+      if (from !== undefined && compareIds(id, from) < 0) continue;
+      if (page.length === limit && compareIds(id, page[limit - 1]) >= 0) continue;
+      let at = page.length;
+      while (at > 0 && compareIds(page[at - 1], id) > 0) at--;
+      page.splice(at, 0, id);
+      if (page.length > limit) page.pop();
+    }
+    return page.map((id) => this.record(this.labels.get(id)!, selectors));
   }
 
   /**

@@ -10,6 +10,16 @@ export interface PayloadObject {
 }
 export type Payload = PayloadObject;
 
+/**
+ * Qdrant's point id order: every numeric id (numerically) before every UUID (by bytes, which for
+ * canonical lower-case UUIDs is string order).
+ */
+export function compareIds(a: PointId, b: PointId): number {
+  if (typeof a === 'bigint') return typeof b === 'bigint' ? (a < b ? -1 : a > b ? 1 : 0) : -1;
+  if (typeof b === 'bigint') return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export type Distance = 'Cosine' | 'Euclid' | 'Dot' | 'Manhattan';
 
 export interface HnswParams {

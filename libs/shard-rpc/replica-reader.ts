@@ -12,5 +12,7 @@ export interface ReplicaReader {
   search(replica: string, request: SearchRequest, signal?: AbortSignal): Promise<ScoredRecord[]>;
   get(replica: string, ids: PointId[], selectors: ReadSelectors, signal?: AbortSignal): Promise<PointRecord[]>;
   count(replica: string, signal?: AbortSignal): Promise<number>;
+  /** Up to `limit` points in Qdrant's id order from `from` (inclusive). */
+  scroll(replica: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, signal?: AbortSignal): Promise<PointRecord[]>;
   stats(replica: string, signal?: AbortSignal): Promise<ReplicaStats>;
 }

@@ -33,6 +33,9 @@ export function addShardRpc(server: grpc.Server, reader: ReplicaReader): void {
       points: (await reader.get(m.replica, (m.ids ?? []).map(pointKeyFromMessage), selectorsFromMessage(m.selectors))).map(pointToMessage),
     })),
     Count: unary(async (m) => ({ count: String(await reader.count(m.replica)) })),
+    Scroll: unary(async (m) => ({
+      points: (await reader.scroll(m.replica, m.from ? pointKeyFromMessage(m.from) : undefined, m.limit ?? 0, selectorsFromMessage(m.selectors))).map(pointToMessage),
+    })),
     Stats: unary(async (m) => {
       const stats = await reader.stats(m.replica);
       return { points: String(stats.points), unindexed: String(stats.unindexed) };
@@ -88,6 +91,12 @@ export class RemoteReplicaReader implements ReplicaReader {
 
   async count(replica: string, signal?: AbortSignal) {
     return Number((await this.call('Count', { replica }, signal)).count ?? 0);
+  }
+
+  async scroll(replica: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, signal?: AbortSignal) {
+    const request = { replica, limit, selectors: selectorsToMessage(selectors), ...(from === undefined ? {} : { from: pointKeyToMessage(from) }) };
+    const response = await this.call('Scroll', request, signal);
+    return (response.points ?? []).map(scoredFromMessage).map(({ id, payload, vector }: PointRecord) => ({ id, payload, vector }));
   }
 
   async stats(replica: string, signal?: AbortSignal) {

@@ -9,7 +9,7 @@ export const INGRESS_METHODS = new Set([
   'Points/Upsert', 'Points/Delete', 'Points/CreateFieldIndex', 'Points/DeleteFieldIndex',
 ]);
 
-export const QUERY_METHODS = new Set(['Points/Get', 'Points/Search', 'Points/SearchBatch', 'Points/Count']);
+export const QUERY_METHODS = new Set(['Points/Get', 'Points/Search', 'Points/SearchBatch', 'Points/Count', 'Points/Scroll']);
 
 /** The role that serves a method, or null when no role does yet. */
 export function roleServing(method: string): Role | null {

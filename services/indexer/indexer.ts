@@ -183,6 +183,10 @@ export class Indexer implements ReplicaReader {
     return (await this.replica(key)).store.pointCount;
   }
 
+  async scroll(key: string, from: PointId | undefined, limit: number, selectors: ReadSelectors) {
+    return (await this.replica(key)).store.scroll(from, limit, selectors);
+  }
+
   async stats(key: string) {
     const { store } = await this.replica(key);
     return { points: store.pointCount, unindexed: store.unindexedCount };

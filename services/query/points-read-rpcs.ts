@@ -6,7 +6,7 @@ import {
 } from '../../libs/api/index.ts';
 import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
 import {
-  bestFirst, type PointId, type PointRecord, payloadToMessage, prepareVector, type ScoredRecord, shardOf,
+  bestFirst, compareIds, type PointId, type PointRecord, payloadToMessage, prepareVector, type ScoredRecord, shardOf,
 } from '../../libs/engine/index.ts';
 import { badInput, notSupportedYet } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
@@ -110,6 +110,25 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
         for (const inner of req.search_points ?? []) collectionName(inner.collection_name);
         const results = await Promise.all((req.search_points ?? []).map((inner: Message) => search(record, inner, ctx.signal)));
         return { result: results.map((result) => ({ result })) };
+      },
+    },
+    'Points/Scroll': {
+      access: 'read',
+      // Qdrant's pagination: ids in order (numbers, then UUIDs), `offset` inclusive; each page asks
+      // every shard for limit+1 points, and the extra one, if any, is the next page's offset.
+      handler: async (req, ctx) => {
+        const record = await collection(req);
+        rejectFilter(req.filter);
+        if (req.order_by) throw notSupportedYet('Scroll with order_by');
+        if (req.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
+        const limit = boundedInt(req.limit, 'limit', 10, 1, 0xffffffff);
+        const from = req.offset ? pointIdFromWire(req.offset) : undefined;
+        const selectors = readSelectorsFromWire(req, true);
+        const routed = await router.routeAll(record);
+        const perShard = await Promise.all(routed.map((r) => r.reader.scroll(r.replica, from, limit + 1, selectors, ctx.signal)));
+        const page = perShard.flat().sort((a, b) => compareIds(a.id, b.id)).slice(0, limit + 1);
+        const next = page.length > limit ? page.pop() : undefined;
+        return { result: page.map(retrievedPoint), ...(next ? { next_page_offset: pointIdToWire(next.id) } : {}) };
       },
     },
     'Points/Count': {

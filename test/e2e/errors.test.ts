@@ -114,6 +114,6 @@ test('collection names must have 1 to 255 characters, and no / on create', async
 });
 
 test('an RPC quiver does not serve yet is UNIMPLEMENTED and names the method', async () => {
-  await rejects(q.client.api('points').scroll({ collectionName: C }), Code.Unimplemented, /\/qdrant\.Points\/Scroll/);
+  await rejects(q.client.api('points').facet({ collectionName: C, key: 'city' }), Code.Unimplemented, /\/qdrant\.Points\/Facet/);
   await rejects(q.client.api('snapshots').list({ collectionName: C }), Code.Unimplemented, /\/qdrant\.Snapshots\/List/);
 });

@@ -47,3 +47,11 @@ test('the role tables name only real public RPCs, and no RPC is claimed by two r
   for (const method of [...INGRESS_METHODS, ...QUERY_METHODS]) assert.ok(all.has(method), method);
   for (const method of QUERY_METHODS) assert.ok(!INGRESS_METHODS.has(method), method);
 });
+
+test('the mesh and Envoy route to the query role exactly the methods it serves', async () => {
+  const { readFileSync } = await import('node:fs');
+  const routed = (file: string, pattern: RegExp) =>
+    new Set([...readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8').matchAll(pattern)].map((m) => `${m[1]}/${m[2]}`));
+  assert.deepEqual(routed('infra/envoy/envoy.yaml', /match: \{ path: \/qdrant\.(\w+)\/(\w+) \}/g), QUERY_METHODS);
+  assert.deepEqual(routed('infra/k8s/mesh/virtualservice.yaml', /exact: \/qdrant\.(\w+)\/(\w+)/g), QUERY_METHODS);
+});

@@ -15,6 +15,8 @@ export class GraphIndex {
   private readonly calls = new Map<number, { resolve: (value: FromWorker) => void; reject: (err: Error) => void }>();
   private pendingInsert: { firstLabel: number; vectors: Float32Array[] } | null = null;
   private failure: Error | null = null;
+  private closed = false;
+  private exited = false;
 
   constructor(private readonly config: GraphConfig) {
     this.upTo = config.loadedUpTo ?? 0;
@@ -23,7 +25,10 @@ export class GraphIndex {
     this.worker.unref();
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) => this.fail(new Error(`graph worker exited with code ${code}`)));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      this.fail(new Error(`graph worker exited with code ${code}`));
+    });
   }
 
   /** Labels below this are in the graph. */
@@ -107,8 +112,15 @@ export class GraphIndex {
     return reply.type === 'saved' ? reply.upTo : 0;
   }
 
+  /** Stops the worker between two insert chunks (terminate() inside a native call would abort the process). */
   async close(): Promise<void> {
+    if (this.closed || this.exited) return;
+    this.closed = true;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWorker);
     this.failure ??= new Error('graph closed');
-    await this.worker.terminate();
+    const timer = setTimeout(() => void this.worker.terminate(), 10_000); // a stuck worker: last resort
+    await exited;
+    clearTimeout(timer);
   }
 }

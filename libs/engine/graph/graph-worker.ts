@@ -97,6 +97,10 @@ port.on('message', (message: ToWorker) => {
         graph.writeIndexSync(message.file);
         send({ type: 'saved', id: message.id, upTo });
         break;
+      case 'close':
+        pending.length = 0;
+        process.exit(0); // ends this thread only, between chunks, never inside an hnswlib call
+        break;
     }
   } catch (err) {
     if ('id' in message) send({ type: 'failed', id: message.id, message: (err as Error).message });

@@ -17,7 +17,9 @@ export type ToWorker =
   | { type: 'insert'; firstLabel: number; count: number; vectors: Float32Array }
   | { type: 'delete'; labels: number[] }
   | { type: 'search'; id: number; query: Float32Array; k: number; ef: number }
-  | { type: 'save'; id: number; file: string };
+  | { type: 'save'; id: number; file: string }
+  /** Stop between two chunks: terminating a thread inside a native hnswlib call aborts the process. */
+  | { type: 'close' };
 
 export type FromWorker =
   /** Every label below `upTo` has been inserted (or skipped, if deleted first). */
