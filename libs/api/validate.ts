@@ -23,6 +23,11 @@ export function boundedInt(value: unknown, field: string, fallback: number, min:
   return n;
 }
 
+/** Collections use automatic sharding only (custom sharding is not built): a shard key selector is refused. */
+export function rejectShardKeySelector(request: { shard_key_selector?: unknown }): void {
+  if (request.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
+}
+
 export function finiteNumber(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = Number(value);

@@ -1,7 +1,7 @@
 // A replica's write-ahead log: an append-only file of records
 //   [u32 length][u32 crc32 of seq+data][u64 seq][data]
-// append/sync work synchronously; appendDurable writes and fdatasyncs one record on libuv's
-// thread pool, so the thread that answers requests is not held by the disk. Reading stops at the
+// appendDurable writes and fdatasyncs one record on libuv's thread pool, so the thread that
+// answers requests is not held by the disk. Reading stops at the
 // first torn or corrupt record, which a crash mid-append can leave, and the tail is cut there.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -48,12 +48,6 @@ export class WriteAheadLog {
     return record;
   }
 
-  append(seq: number, data: Uint8Array): void {
-    const record = this.record(seq, data);
-    fs.writeSync(this.fd, record);
-    this.size += record.byteLength;
-  }
-
   /** Appends one record and makes it durable; resolves once it is on disk. One at a time. */
   appendDurable(seq: number, data: Uint8Array): Promise<void> {
     const record = this.record(seq, data);
@@ -64,10 +58,6 @@ export class WriteAheadLog {
         fs.fdatasync(this.fd, (syncErr) => (syncErr ? reject(syncErr) : resolve()));
       });
     });
-  }
-
-  sync(): void {
-    fs.fdatasyncSync(this.fd);
   }
 
   get bytes(): number {

@@ -52,6 +52,12 @@ export function pointToMessage(p: PointRecord | ScoredRecord): Message {
   return out;
 }
 
+/** A point without its score, as Get and Scroll answer. */
+export function recordFromMessage(m: Message): PointRecord {
+  const { id, payload, vector } = scoredFromMessage(m);
+  return { id, payload, vector };
+}
+
 export function scoredFromMessage(m: Message): ScoredRecord {
   return {
     id: pointKeyFromMessage(m.id),

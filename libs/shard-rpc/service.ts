@@ -6,8 +6,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import { type ErrorKind, QuiverError } from '../errors/index.ts';
 import { loaderOptions } from '../api/proto.ts';
 import { toStatus } from '../api/status.ts';
-import { pointKeyFromMessage, pointKeyToMessage, type PointId, type PointRecord, type ReadSelectors, type SearchRequest } from '../engine/index.ts';
-import { pointToMessage, scoredFromMessage, searchFromMessage, searchToMessage, selectorsFromMessage, selectorsToMessage } from './codec.ts';
+import { pointKeyFromMessage, pointKeyToMessage, type PointId, type ReadSelectors, type SearchRequest } from '../engine/index.ts';
+import { pointToMessage, recordFromMessage, scoredFromMessage, searchFromMessage, searchToMessage, selectorsFromMessage, selectorsToMessage } from './codec.ts';
 import type { ReplicaReader } from './replica-reader.ts';
 
 const definition = protoLoader.loadSync('internal/shard.proto', loaderOptions);
@@ -86,7 +86,7 @@ export class RemoteReplicaReader implements ReplicaReader {
 
   async get(replica: string, ids: PointId[], selectors: ReadSelectors, signal?: AbortSignal) {
     const response = await this.call('Get', { replica, ids: ids.map(pointKeyToMessage), selectors: selectorsToMessage(selectors) }, signal);
-    return (response.points ?? []).map(scoredFromMessage).map(({ id, payload, vector }: PointRecord) => ({ id, payload, vector }));
+    return (response.points ?? []).map(recordFromMessage);
   }
 
   async count(replica: string, signal?: AbortSignal) {
@@ -96,7 +96,7 @@ export class RemoteReplicaReader implements ReplicaReader {
   async scroll(replica: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, signal?: AbortSignal) {
     const request = { replica, limit, selectors: selectorsToMessage(selectors), ...(from === undefined ? {} : { from: pointKeyToMessage(from) }) };
     const response = await this.call('Scroll', request, signal);
-    return (response.points ?? []).map(scoredFromMessage).map(({ id, payload, vector }: PointRecord) => ({ id, payload, vector }));
+    return (response.points ?? []).map(recordFromMessage);
   }
 
   async stats(replica: string, signal?: AbortSignal) {

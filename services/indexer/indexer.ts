@@ -167,10 +167,6 @@ export class Indexer implements ReplicaReader {
     return hosted.replica;
   }
 
-  hosts(key: string): boolean {
-    return this.hosted.has(key);
-  }
-
   async search(key: string, request: SearchRequest) {
     return await (await this.replica(key)).store.search(request);
   }

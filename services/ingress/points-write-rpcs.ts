@@ -1,7 +1,7 @@
 // qdrant.Points write RPCs. Everything is validated before anything is queued, so a bad request
 // changes nothing; then the request becomes one operation per shard (see write-path.ts).
 import {
-  boundedInt, type CallContext, collectionName, isFieldType, pointIdFromWire, pointVectorFromWire,
+  boundedInt, type CallContext, collectionName, isFieldType, pointIdFromWire, pointVectorFromWire, rejectShardKeySelector,
 } from '../../libs/api/index.ts';
 import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
 import {
@@ -17,10 +17,6 @@ type Message = Record<string, any>;
 function writeOptions(req: Message): WriteOptions {
   const timeout = req.timeout === undefined ? undefined : boundedInt(req.timeout, 'timeout', 0, 1);
   return { wait: req.wait === true, timeoutSeconds: timeout };
-}
-
-function rejectShardKeys(req: Message): void {
-  if (req.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
 }
 
 /** The same operation for every shard of the collection (collection-wide changes). */
@@ -74,7 +70,7 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
       access: 'write',
       handler: async (req, ctx) => {
         const record = await collection(req);
-        rejectShardKeys(req);
+        rejectShardKeySelector(req);
         if (req.update_filter) throw notSupportedYet('Conditional upsert (update_filter)');
         if (req.update_mode && req.update_mode !== 'Upsert') throw notSupportedYet(`update_mode ${req.update_mode}`);
         return submit(record, upsertOperations(record, req.points ?? []), req, ctx);
@@ -84,7 +80,7 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
       access: 'write',
       handler: async (req, ctx) => {
         const record = await collection(req);
-        rejectShardKeys(req);
+        rejectShardKeySelector(req);
         return submit(record, deleteOperations(record, req.points), req, ctx);
       },
     },

@@ -2,7 +2,7 @@
 // (score order per distance, offset after the merge, strict score_threshold, missing ids omitted).
 import {
   boundedInt, collectionName, finiteNumber, pointIdFromWire, pointIdToWire, queryVectorFromWire,
-  readSelectorsFromWire, vectorOutput,
+  readSelectorsFromWire, rejectShardKeySelector, vectorOutput,
 } from '../../libs/api/index.ts';
 import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
 import {
@@ -44,7 +44,7 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
     if (req.vector_name !== undefined && req.vector_name !== '') throw badInput(`Not existing vector name error: ${req.vector_name}`);
     if (!space) throw badInput('Not existing vector name error: ');
     if (req.sparse_indices) throw badInput('Sparse vector must be named');
-    if (req.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
+    rejectShardKeySelector(req);
     rejectFilter(req.filter);
     const limit = boundedInt(req.limit ?? 0, 'limit', 0, 1); // required; proto3 sends 0 as absent
     const offset = boundedInt(req.offset, 'offset', 0, 0);
@@ -120,7 +120,7 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
         const record = await collection(req);
         rejectFilter(req.filter);
         if (req.order_by) throw notSupportedYet('Scroll with order_by');
-        if (req.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
+        rejectShardKeySelector(req);
         const limit = boundedInt(req.limit, 'limit', 10, 1, 0xffffffff);
         const from = req.offset ? pointIdFromWire(req.offset) : undefined;
         const selectors = readSelectorsFromWire(req, true);

@@ -89,4 +89,3 @@ export async function untilServing(q: ChildQuiver, timeoutMs = 20_000): Promise<
   }
 }
 
-export { freePort };

@@ -37,12 +37,11 @@ test('cosine vectors are normalised; zero vectors stay zero', () => {
   assert.deepEqual(Array.from(prepareVector('Dot', new Float32Array([3, 4]))), [3, 4]);
 });
 
-test('the WAL returns intact records and cuts a torn tail left by a crash mid-append', () => {
+test('the WAL returns intact records and cuts a torn tail left by a crash mid-append', async () => {
   const file = path.join(tmp(), 'wal.log');
   const { wal } = WriteAheadLog.open(file);
-  wal.append(1, Buffer.from('first'));
-  wal.append(2, Buffer.from('second'));
-  wal.sync();
+  await wal.appendDurable(1, Buffer.from('first'));
+  await wal.appendDurable(2, Buffer.from('second'));
   wal.close();
   const intact = fs.statSync(file).size;
   fs.appendFileSync(file, Buffer.from([9, 0, 0, 0, 1, 2, 3])); // half a header
@@ -52,11 +51,11 @@ test('the WAL returns intact records and cuts a torn tail left by a crash mid-ap
   reopened.wal.close();
 });
 
-test('the WAL stops at a record whose checksum does not match', () => {
+test('the WAL stops at a record whose checksum does not match', async () => {
   const file = path.join(tmp(), 'wal.log');
   const { wal } = WriteAheadLog.open(file);
-  wal.append(1, Buffer.from('good'));
-  wal.append(2, Buffer.from('flipped'));
+  await wal.appendDurable(1, Buffer.from('good'));
+  await wal.appendDurable(2, Buffer.from('flipped'));
   wal.close();
   const bytes = fs.readFileSync(file);
   bytes[bytes.length - 1] ^= 0xff;
