@@ -6,3 +6,4 @@ export { ShardReplica, type ApplyResult, type SnapshotPolicy, DEFAULT_SNAPSHOT_P
 export { encodeOperation, decodeOperation, floatsFromBytes, floatsToBytes, pointKeyFromMessage, pointKeyToMessage } from './op-codec.ts';
 export { payloadFromMessage, payloadToMessage, valueFromMessage, valueToMessage, type ValueMessage } from './payload-codec.ts';
 export { shardOf } from './routing.ts';
+export { parseJsonPath } from './json-path.ts';

@@ -5,6 +5,7 @@ import { internalType, TO_OBJECT } from './internal-proto.ts';
 import type { PointId } from './types.ts';
 import type { ShardOperation } from './operations.ts';
 import { payloadFromMessage, payloadToMessage, type ValueMessage } from './payload-codec.ts';
+import { payloadOperationFromMessage, payloadOperationToMessage } from './payload-op-codec.ts';
 
 const ShardOperationType = internalType('internal/operations.proto', 'quiver.internal.ShardOperation');
 
@@ -29,7 +30,14 @@ export function floatsToBytes(values: Float32Array): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
+const UPSERT_MODES = { upsert: 'UPSERT', insert_only: 'INSERT_ONLY', update_only: 'UPDATE_ONLY' } as const;
+
 export function encodeOperation(op: ShardOperation): Uint8Array {
+  return ShardOperationType.encode(ShardOperationType.fromObject(operationToMessage(op))).finish();
+}
+
+// biome-ignore lint: built to the message shape
+function operationToMessage(op: ShardOperation): Record<string, any> {
   // biome-ignore lint: built to the message shape
   const message: Record<string, any> = {};
   switch (op.kind) {
@@ -39,23 +47,38 @@ export function encodeOperation(op: ShardOperation): Uint8Array {
         vectors: floatsToBytes(op.vectors),
         dim: op.dim,
         payloads: op.payloads.map((p) => ({ fields: payloadToMessage(p) })),
+        ...(op.mode && op.mode !== 'upsert' ? { mode: UPSERT_MODES[op.mode] } : {}),
+        ...(op.updateFilter ? { update_filter: op.updateFilter } : {}),
       };
       break;
     case 'delete_points':
-      message.delete_points = { ids: op.ids.map(pointKeyToMessage) };
+      message.delete_points = { ids: op.ids.map(pointKeyToMessage), ...(op.filter ? { filter: op.filter } : {}) };
       break;
     case 'create_field_index':
     case 'delete_field_index':
       message[op.kind] = { field_name: op.fieldName, field_type: op.fieldType };
       break;
+    case 'set_payload':
+    case 'overwrite_payload':
+    case 'delete_payload':
+    case 'clear_payload':
+      message[op.kind] = payloadOperationToMessage(op);
+      break;
+    case 'batch':
+      message.batch = { operations: op.operations.map(operationToMessage), stop_at_first_failure: op.stopAtFirstFailure };
+      break;
   }
   if (op.traceContext) message.trace_context = op.traceContext;
-  return ShardOperationType.encode(ShardOperationType.fromObject(message)).finish();
+  return message;
 }
 
 export function decodeOperation(bytes: Uint8Array): ShardOperation {
   // biome-ignore lint: read from the message shape
-  const m = ShardOperationType.toObject(ShardOperationType.decode(bytes), TO_OBJECT) as Record<string, any>;
+  return operationFromMessage(ShardOperationType.toObject(ShardOperationType.decode(bytes), TO_OBJECT) as Record<string, any>);
+}
+
+// biome-ignore lint: read from the message shape
+function operationFromMessage(m: Record<string, any>): ShardOperation {
   const traceContext = m.trace_context && Object.keys(m.trace_context).length ? m.trace_context : undefined;
   switch (m.kind) {
     case 'upsert': {
@@ -64,13 +87,29 @@ export function decodeOperation(bytes: Uint8Array): ShardOperation {
       const payloads = (u.payloads ?? []).map((p: { fields?: Record<string, ValueMessage> }) =>
         p.fields && Object.keys(p.fields).length ? payloadFromMessage(p.fields) : null,
       );
-      return { kind: 'upsert', ids, dim: u.dim ?? 0, vectors: floatsFromBytes(u.vectors ?? new Uint8Array()), payloads, traceContext };
+      const mode = u.mode === 'INSERT_ONLY' ? 'insert_only' : u.mode === 'UPDATE_ONLY' ? 'update_only' : undefined;
+      return {
+        kind: 'upsert', ids, dim: u.dim ?? 0, vectors: floatsFromBytes(u.vectors ?? new Uint8Array()), payloads,
+        ...(mode ? { mode } : {}), ...(u.update_filter ? { updateFilter: u.update_filter } : {}), traceContext,
+      };
     }
-    case 'delete_points':
-      return { kind: 'delete_points', ids: (m.delete_points.ids ?? []).map(pointKeyFromMessage), traceContext };
+    case 'delete_points': {
+      const d = m.delete_points;
+      return { kind: 'delete_points', ids: (d.ids ?? []).map(pointKeyFromMessage), ...(d.filter ? { filter: d.filter } : {}), traceContext };
+    }
     case 'create_field_index':
     case 'delete_field_index':
       return { kind: m.kind, fieldName: m[m.kind].field_name ?? '', fieldType: m[m.kind].field_type ?? '', traceContext };
+    case 'set_payload':
+    case 'overwrite_payload':
+    case 'delete_payload':
+    case 'clear_payload':
+      return { ...payloadOperationFromMessage(m.kind, m[m.kind]), traceContext };
+    case 'batch':
+      return {
+        kind: 'batch', operations: (m.batch.operations ?? []).map(operationFromMessage),
+        stopAtFirstFailure: m.batch.stop_at_first_failure === true, traceContext,
+      };
     default:
       throw new Error(`unknown shard operation kind ${String(m.kind)}`);
   }

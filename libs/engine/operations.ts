@@ -3,6 +3,23 @@
 // makes WAL replay and queue redelivery safe.
 import type { Payload, PointId } from './types.ts';
 
+/** The public qdrant.Filter message, as proto-loader / protobufjs objects (int64 as strings). */
+// biome-ignore lint: the message shape is structural
+export type FilterMessage = Record<string, any>;
+
+/**
+ * Which points an operation targets: listed ids, or the points matching a filter at apply time
+ * (the store's state then decides, so replay gives the same result).
+ */
+export type PointTarget = { ids: PointId[] } | { filter: FilterMessage };
+
+/**
+ * Qdrant's UpdateMode, decided per point by the store's state when the upsert is applied:
+ * 'upsert' writes every point, 'insert_only' only ids that do not exist yet, 'update_only' only
+ * ids that exist.
+ */
+export type UpsertMode = 'upsert' | 'insert_only' | 'update_only';
+
 export interface UpsertOperation {
   kind: 'upsert';
   ids: PointId[];
@@ -10,11 +27,59 @@ export interface UpsertOperation {
   /** ids.length * dim values, prepared for the distance. */
   vectors: Float32Array;
   payloads: (Payload | null)[];
+  /** Absent means 'upsert'. */
+  mode?: UpsertMode;
+  /** Qdrant's update_filter: existing points are overwritten only if they match. */
+  updateFilter?: FilterMessage;
 }
 
 export interface DeletePointsOperation {
   kind: 'delete_points';
   ids: PointId[];
+  /** Also delete the points matching this filter. */
+  filter?: FilterMessage;
+}
+
+/** SetPayload: merge `payload` into each point's payload, at `key` when given (see json-path.ts). */
+export interface SetPayloadOperation {
+  kind: 'set_payload';
+  target: PointTarget;
+  payload: Payload;
+  key?: string;
+}
+
+/** OverwritePayload: the payload becomes exactly `payload`. */
+export interface OverwritePayloadOperation {
+  kind: 'overwrite_payload';
+  target: PointTarget;
+  payload: Payload;
+}
+
+/** DeletePayload: remove these key paths. */
+export interface DeletePayloadOperation {
+  kind: 'delete_payload';
+  target: PointTarget;
+  keys: string[];
+}
+
+export interface ClearPayloadOperation {
+  kind: 'clear_payload';
+  target: PointTarget;
+}
+
+export type PayloadOperation = SetPayloadOperation | OverwritePayloadOperation | DeletePayloadOperation | ClearPayloadOperation;
+
+/**
+ * Several operations applied one after another as one operation (one sequence number, so
+ * atomically with respect to other writes of the replica): UpdateBatch's share of one shard.
+ * The outcome is the first failure, or OK. With stopAtFirstFailure (UpdateBatch with wait=true,
+ * where Qdrant stops at the first error) the operations after a failed one are not applied;
+ * without it (wait=false, where Qdrant applies each queued operation regardless) they all are.
+ */
+export interface BatchOperation {
+  kind: 'batch';
+  operations: ShardOperation[];
+  stopAtFirstFailure: boolean;
 }
 
 export interface FieldIndexOperation {
@@ -23,7 +88,13 @@ export interface FieldIndexOperation {
   fieldType: string;
 }
 
-export type ShardOperation = (UpsertOperation | DeletePointsOperation | FieldIndexOperation) & {
+export type ShardOperation = (
+  | UpsertOperation
+  | DeletePointsOperation
+  | FieldIndexOperation
+  | PayloadOperation
+  | BatchOperation
+) & {
   traceContext?: Record<string, string>;
 };
 
@@ -31,3 +102,6 @@ export type ShardOperation = (UpsertOperation | DeletePointsOperation | FieldInd
 export type OperationOutcome = { ok: true } | { ok: false; kind: 'not_found' | 'bad_input'; message: string };
 
 export const OK: OperationOutcome = { ok: true };
+
+/** Qdrant's answer (with wait=true) to an id-targeted change of a point that does not exist. */
+export const pointNotFound = (id: PointId): OperationOutcome => ({ ok: false, kind: 'not_found', message: `No point with id ${id} found` });

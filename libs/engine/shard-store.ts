@@ -13,8 +13,11 @@
 import { bestFirst, largerIsBetter, passesThreshold, scoreAt } from './distance.ts';
 import { GraphIndex } from './graph/graph-index.ts';
 import { hnswSpaceFor } from './graph/space.ts';
-import { OK, type OperationOutcome, type ShardOperation } from './operations.ts';
+import {
+  type BatchOperation, OK, type OperationOutcome, type PayloadOperation, pointNotFound, type ShardOperation, type UpsertMode,
+} from './operations.ts';
 import { selectPayload } from './payload.ts';
+import { payloadChange } from './payload-changes.ts';
 import { compareIds, type Payload, type PointId, type PointRecord, type ReadSelectors, type ScoredRecord, type SearchRequest, type ShardParams } from './types.ts';
 import { VectorColumn } from './vector-column.ts';
 
@@ -27,6 +30,9 @@ export interface ShardState {
   vectors: Float32Array;
   fieldIndexes: [string, string][];
 }
+
+/** Filter selectors wait for the store's filter evaluation; until then the ingress refuses them. */
+const FILTER_NOT_SUPPORTED: OperationOutcome = { ok: false, kind: 'bad_input', message: 'filter selectors are not supported by this replica yet' };
 
 interface Candidate {
   label: number;
@@ -119,8 +125,10 @@ export class ShardStore {
   apply(op: ShardOperation, version: number): OperationOutcome {
     switch (op.kind) {
       case 'upsert':
-        return this.upsert(op.ids, op.vectors, op.payloads, version);
+        if (op.updateFilter) return FILTER_NOT_SUPPORTED;
+        return this.upsert(op.ids, op.vectors, op.payloads, op.mode ?? 'upsert', version);
       case 'delete_points': {
+        if (op.filter) return FILTER_NOT_SUPPORTED;
         const retired = op.ids.map((id) => this.retire(id)).filter((l): l is number => l !== undefined);
         this.graph?.remove(retired);
         return OK;
@@ -131,20 +139,32 @@ export class ShardStore {
       case 'delete_field_index':
         this.fieldIndexes.delete(op.fieldName);
         return OK;
+      case 'set_payload':
+      case 'overwrite_payload':
+      case 'delete_payload':
+      case 'clear_payload':
+        return this.changePayloads(op, version);
+      case 'batch':
+        return this.applyBatch(op, version);
     }
   }
 
-  private upsert(ids: PointId[], vectors: Float32Array, payloads: (Payload | null)[], version: number): OperationOutcome {
+  private upsert(ids: PointId[], vectors: Float32Array, payloads: (Payload | null)[], mode: UpsertMode, version: number): OperationOutcome {
     const dim = this.params.dim;
     const retired: number[] = [];
+    // Existence is judged once, on the state before this operation (duplicate ids within it all
+    // pass or fail together; the last one wins, as with a plain upsert).
+    const existedBefore = mode === 'upsert' ? null : new Set(ids.filter((id) => this.labels.has(id)));
     for (let i = 0; i < ids.length; i++) {
+      if (existedBefore && existedBefore.has(ids[i]) !== (mode === 'update_only')) continue;
       const vector = vectors.subarray(i * dim, (i + 1) * dim);
       const old = this.retire(ids[i]);
       if (old !== undefined) retired.push(old);
       const label = this.ids.length;
       this.labels.set(ids[i], label);
       this.ids.push(ids[i]);
-      this.payloads.push(payloads[i]);
+      this.payloads.push(null);
+      this.setPayloadOf(label, payloads[i]);
       this.versions.push(version);
       this.vectors.set(label, vector);
       this.graph?.insert(label, vector);
@@ -153,13 +173,54 @@ export class ShardStore {
     return OK;
   }
 
+  /**
+   * A payload operation on the listed ids. Like Qdrant, it changes every listed point that exists
+   * and then reports the first listed id that does not (NOT_FOUND for wait=true callers), so a
+   * partly missing list still changes the points that exist. The changed points get `version`
+   * and keep their labels (no vector change, no graph work).
+   */
+  private changePayloads(op: PayloadOperation, version: number): OperationOutcome {
+    if (!('ids' in op.target)) return FILTER_NOT_SUPPORTED;
+    const change = payloadChange(op);
+    let missing: PointId | undefined;
+    for (const id of op.target.ids) {
+      const label = this.labels.get(id);
+      if (label === undefined) {
+        missing ??= id;
+        continue;
+      }
+      this.setPayloadOf(label, change(this.payloads[label]));
+      this.versions[label] = version;
+    }
+    return missing === undefined ? OK : pointNotFound(missing);
+  }
+
+  private applyBatch(op: BatchOperation, version: number): OperationOutcome {
+    let first: OperationOutcome = OK;
+    for (const inner of op.operations) {
+      const outcome = this.apply(inner, version);
+      if (outcome.ok) continue;
+      if (first.ok) first = outcome;
+      if (op.stopAtFirstFailure) break;
+    }
+    return first;
+  }
+
+  /**
+   * The one place a label's payload changes (upserts, payload operations, retirement); restore
+   * and compaction load whole states instead. The payload object is replaced, never mutated.
+   */
+  private setPayloadOf(label: number, payload: Payload | null): void {
+    this.payloads[label] = payload;
+  }
+
   /** Forgets a point; returns its label, which the graph must drop. */
   private retire(id: PointId): number | undefined {
     const label = this.labels.get(id);
     if (label === undefined) return undefined;
     this.labels.delete(id);
     this.ids[label] = undefined;
-    this.payloads[label] = null;
+    this.setPayloadOf(label, null);
     return label;
   }
 

@@ -7,7 +7,9 @@ import type { QuiverConfig, Role } from '../../libs/config/index.ts';
 import { BacklogGauge, CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
 import { addShardRpc } from '../../libs/shard-rpc/index.ts';
 import { collectionsRpcs } from '../ingress/collections-rpcs.ts';
+import { payloadWriteRpcs } from '../ingress/payload-write-rpcs.ts';
 import { pointsWriteRpcs } from '../ingress/points-write-rpcs.ts';
+import { updateBatchRpc } from '../ingress/update-batch-rpc.ts';
 import { WritePath } from '../ingress/write-path.ts';
 import { Indexer } from '../indexer/indexer.ts';
 import { pointsReadRpcs } from '../query/points-read-rpcs.ts';
@@ -80,6 +82,7 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
       closers.push(() => waiters.close());
       const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs);
       Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), pointsWriteRpcs(catalog, writes));
+      Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes));
     }
     if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router));
     const unserved = (method: string) => {

@@ -7,6 +7,7 @@ export const INGRESS_METHODS = new Set([
   'Collections/Create', 'Collections/Get', 'Collections/List', 'Collections/Delete', 'Collections/CollectionExists',
   'Collections/UpdateAliases', 'Collections/ListAliases', 'Collections/ListCollectionAliases',
   'Points/Upsert', 'Points/Delete', 'Points/CreateFieldIndex', 'Points/DeleteFieldIndex',
+  'Points/SetPayload', 'Points/OverwritePayload', 'Points/DeletePayload', 'Points/ClearPayload', 'Points/UpdateBatch',
 ]);
 
 export const QUERY_METHODS = new Set(['Points/Get', 'Points/Search', 'Points/SearchBatch', 'Points/Count', 'Points/Scroll']);

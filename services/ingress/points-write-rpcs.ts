@@ -5,7 +5,7 @@ import {
 } from '../../libs/api/index.ts';
 import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
 import {
-  type Payload, type PointId, payloadFromMessage, prepareVector, type ShardOperation, shardOf,
+  type Payload, type PointId, payloadFromMessage, prepareVector, type ShardOperation, shardOf, type UpsertMode,
 } from '../../libs/engine/index.ts';
 import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
@@ -14,7 +14,7 @@ import type { WriteOptions, WritePath } from './write-path.ts';
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
 
-function writeOptions(req: Message): WriteOptions {
+export function writeOptions(req: Message): WriteOptions {
   const timeout = req.timeout === undefined ? undefined : boundedInt(req.timeout, 'timeout', 0, 1);
   return { wait: req.wait === true, timeoutSeconds: timeout };
 }
@@ -24,7 +24,17 @@ function everyShard(record: CollectionRecord, op: ShardOperation): Map<number, S
   return new Map(record.shards.map((_, shard) => [shard, op]));
 }
 
-function upsertOperations(record: CollectionRecord, points: Message[]): Map<number, ShardOperation> {
+const UPDATE_MODES: Record<string, UpsertMode> = { Upsert: 'upsert', InsertOnly: 'insert_only', UpdateOnly: 'update_only' };
+
+/** Qdrant's UpdateMode (absent: Upsert). The replica decides per point when it applies the upsert. */
+export function upsertMode(mode: unknown): UpsertMode {
+  if (mode === undefined || mode === null) return 'upsert';
+  const known = UPDATE_MODES[String(mode)];
+  if (!known) throw badInput(`unknown update_mode ${String(mode)}`);
+  return known;
+}
+
+export function upsertOperations(record: CollectionRecord, points: Message[], mode: UpsertMode = 'upsert'): Map<number, ShardOperation> {
   const space = vectorSpaceOf(record);
   if (!space) throw badInput('Not existing vector name error: ');
   const groups = new Map<number, { ids: PointId[]; vectors: Float32Array[]; payloads: (Payload | null)[] }>();
@@ -43,12 +53,12 @@ function upsertOperations(record: CollectionRecord, points: Message[]): Map<numb
   for (const [shard, group] of groups) {
     const packed = new Float32Array(group.ids.length * space.dim);
     group.vectors.forEach((v, i) => packed.set(v, i * space.dim));
-    ops.set(shard, { kind: 'upsert', ids: group.ids, dim: space.dim, vectors: packed, payloads: group.payloads });
+    ops.set(shard, { kind: 'upsert', ids: group.ids, dim: space.dim, vectors: packed, payloads: group.payloads, ...(mode === 'upsert' ? {} : { mode }) });
   }
   return ops;
 }
 
-function deleteOperations(record: CollectionRecord, selector: Message | undefined): Map<number, ShardOperation> {
+export function deleteOperations(record: CollectionRecord, selector: Message | undefined): Map<number, ShardOperation> {
   if (!selector) throw badInput('PointSelector is missing');
   if (selector.filter) throw notSupportedYet('Deleting points by filter');
   const groups = new Map<number, PointId[]>();
@@ -72,8 +82,7 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
         const record = await collection(req);
         rejectShardKeySelector(req);
         if (req.update_filter) throw notSupportedYet('Conditional upsert (update_filter)');
-        if (req.update_mode && req.update_mode !== 'Upsert') throw notSupportedYet(`update_mode ${req.update_mode}`);
-        return submit(record, upsertOperations(record, req.points ?? []), req, ctx);
+        return submit(record, upsertOperations(record, req.points ?? [], upsertMode(req.update_mode)), req, ctx);
       },
     },
     'Points/Delete': {
