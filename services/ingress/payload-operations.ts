@@ -4,15 +4,18 @@
 // the replicas' filter evaluation, which is being built.
 import type { CollectionRecord } from '../../libs/cluster/index.ts';
 import { type PayloadOperation, parseJsonPath, payloadFromMessage, type PointId, type ShardOperation, shardOf } from '../../libs/engine/index.ts';
-import { badInput, notSupportedYet, QuiverError } from '../../libs/errors/index.ts';
+import { notSupportedYet, QuiverError } from '../../libs/errors/index.ts';
 import { pointIdFromWire, rejectShardKeySelector } from '../../libs/api/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
 
+/** Qdrant's request-conversion errors are plain INVALID_ARGUMENT texts, without "Wrong input:". */
+const conversionError = (message: string) => new QuiverError('bad_input', message);
+
 /** The listed ids grouped by shard, each group in request order. */
 export function idsByShard(record: CollectionRecord, selector: Message | undefined, missing: string): Map<number, PointId[]> {
-  if (!selector) throw badInput(missing);
+  if (!selector) throw conversionError(missing);
   if (selector.filter) throw notSupportedYet('Selecting points by filter');
   const groups = new Map<number, PointId[]>();
   for (const raw of selector.points?.ids ?? []) {
@@ -31,7 +34,7 @@ function perShard(groups: Map<number, PointId[]>, make: (ids: PointId[]) => Payl
 
 /** Qdrant answers an unparsable key path with this exact INVALID_ARGUMENT text. */
 function checkedPath(key: unknown): string {
-  if (typeof key !== 'string' || !parseJsonPath(key)) throw new QuiverError('bad_input', `Invalid json path: '${String(key)}'`);
+  if (typeof key !== 'string' || !parseJsonPath(key)) throw conversionError(`Invalid json path: '${String(key)}'`);
   return key;
 }
 

@@ -9,7 +9,7 @@
 import { type CallContext, collectionName, rejectShardKeySelector } from '../../libs/api/index.ts';
 import type { Catalog, CollectionRecord } from '../../libs/cluster/index.ts';
 import type { ShardOperation } from '../../libs/engine/index.ts';
-import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
+import { notSupportedYet, QuiverError, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
 import { clearPayloadOperations, deletePayloadOperations, setPayloadOperations } from './payload-operations.ts';
 import { deleteOperations, upsertMode, upsertOperations, writeOptions } from './points-write-rpcs.ts';
@@ -46,7 +46,7 @@ function shardOperationsOf(record: CollectionRecord, op: Message): Map<number, S
     case 'delete_vectors':
       throw notSupportedYet(`${kind} in UpdateBatch`);
     default:
-      throw badInput('PointsUpdateOperation has no operation');
+      throw new QuiverError('bad_input', 'Operation is missing'); // Qdrant's text, without "Wrong input:"
   }
 }
 
