@@ -259,3 +259,19 @@ test('payload changes bump the point\'s version and leave other points\' version
   assert.ok(v3.get('n3')! > v2.get('n3')! && v3.get('n4')! > v2.get('n4')!, 'delete_payload and overwrite_payload bump');
   assert.equal(v3.get('n1'), v0.get('n1'));
 });
+
+test('UpdateBatch with wait=true stops at the first failing operation, as Qdrant does, and answers its error', async () => {
+  const name = `payload_${++collections}`;
+  await q.client.api('collections').create({ collectionName: name, vectorsConfig: { config: { case: 'params', value: { size: 2n, distance: 3 } } }, shardNumber: 1 });
+  await points().upsert({ collectionName: name, wait: true, points: [1n, 2n].map((id) => ({ id: pid(id), vectors: denseVectors([1, 1]) })) });
+  const m: Model = new Map([[key(1n), { payload: {}, vector: [1, 1] }], [key(2n), { payload: {}, vector: [1, 1] }]]);
+  const operations = [
+    { operation: { case: 'setPayload', value: { payload: toPayload({ first: true }), pointsSelector: byIds([1n]) } } },
+    { operation: { case: 'setPayload', value: { payload: toPayload({ second: true }), pointsSelector: byIds([2n, 77n]) } } },
+    { operation: { case: 'setPayload', value: { payload: toPayload({ third: true }), pointsSelector: byIds([1n]) } } },
+  ] as never as PointsUpdateOperation[];
+  await rejects(points().updateBatch({ collectionName: name, wait: true, operations }), Code.NotFound, /No point with id 77 found/);
+  model.set(m, [1n], { first: true });
+  model.set(m, [2n], { second: true }); // the failing operation still changed the id that exists
+  await assertState(name, m);
+});
