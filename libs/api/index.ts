@@ -7,3 +7,4 @@ export * from './convert/point-id.ts';
 export * from './convert/vectors.ts';
 export * from './convert/selectors.ts';
 export * from './convert/collection-config.ts';
+export * from './convert/collection-update.ts';

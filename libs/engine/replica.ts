@@ -12,6 +12,7 @@ import path from 'node:path';
 import { decodeOperation } from './op-codec.ts';
 import type { OperationOutcome } from './operations.ts';
 import { ShardStore } from './shard-store.ts';
+import { settleParams, storeTunables } from './shard-params-file.ts';
 import { fsyncPath, publishSnapshot, readSnapshot, writeState } from './snapshot.ts';
 import type { ShardParams } from './types.ts';
 import { WriteAheadLog } from './wal.ts';
@@ -58,9 +59,7 @@ export class ShardReplica {
   /** Opens the replica stored in `dir` (creating it with `params` if new): snapshot, then WAL replay. */
   static open(dir: string, params: ShardParams, options: { policy?: SnapshotPolicy; onSnapshotError?: (err: Error) => void } = {}): ShardReplica {
     fs.mkdirSync(dir, { recursive: true });
-    const paramsFile = path.join(dir, 'params.json');
-    if (!fs.existsSync(paramsFile)) fs.writeFileSync(paramsFile, JSON.stringify(params));
-    const stored: ShardParams = JSON.parse(fs.readFileSync(paramsFile, 'utf8'));
+    const stored = settleParams(dir, params);
     for (const name of fs.readdirSync(dir)) {
       if (name.startsWith('snapshot.tmp-')) fs.rmSync(path.join(dir, name), { recursive: true, force: true }); // a crash mid-snapshot
     }
@@ -127,6 +126,20 @@ export class ShardReplica {
       this.snapshotting = null;
     });
     return this.snapshotting;
+  }
+
+  /**
+   * Takes the collection's new tunables (see ShardStore.retune for what is live), between two
+   * applies, and records them so a restart keeps them. A lowered vacuum threshold compacts now.
+   * Tunables do not change what any operation does, so the WAL needs no record of them.
+   */
+  retune(params: ShardParams): Promise<void> {
+    return this.serially(() => {
+      if (this.closed) return;
+      const settled = storeTunables(this.dir, params);
+      this.current.retune(settled);
+      if (this.current.wantsCompaction) void this.compact();
+    });
   }
 
   /**

@@ -52,7 +52,8 @@ export class ShardStore {
   /**
    * @param graphFile a graph saved by a snapshot of this store, holding labels below graphUpTo
    */
-  constructor(readonly params: ShardParams, restore?: { state: ShardState; graphFile?: string; graphUpTo: number }) {
+  constructor(private tuned: ShardParams, restore?: { state: ShardState; graphFile?: string; graphUpTo: number }) {
+    const params = tuned;
     this.vectors = new VectorColumn(params.dim);
     const space = hnswSpaceFor(params.distance);
     const loaded = restore?.graphFile && restore.graphUpTo > 0;
@@ -63,6 +64,20 @@ export class ShardStore {
         })
       : null;
     if (restore) this.restore(restore.state, loaded ? restore.graphUpTo : 0);
+  }
+
+  get params(): ShardParams {
+    return this.tuned;
+  }
+
+  /**
+   * Takes new tunables (HNSW and vacuum settings) between two applies; the vector space stays.
+   * Live at once: full_scan_threshold, the default search ef and the vacuum thresholds. HNSW m and
+   * ef_construct apply to graphs built from now on (the next compaction); the running graph keeps
+   * the ones it was built with (hnswlib fixes them when a graph is created).
+   */
+  retune(next: Pick<ShardParams, 'hnsw' | 'vacuum'>): void {
+    this.tuned = { ...this.tuned, hnsw: { ...next.hnsw }, ...(next.vacuum ? { vacuum: { ...next.vacuum } } : {}) };
   }
 
   private restore(state: ShardState, graphUpTo: number): void {

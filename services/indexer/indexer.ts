@@ -20,6 +20,8 @@ interface HostedReplica {
   replica: ShardReplica;
   /** Resolves once operations left by a dead predecessor are applied and the worker consumes. */
   worker: Promise<Worker>;
+  /** The ShardParams (as JSON) the replica runs with: a catalog change to them is passed on live. */
+  params: string;
 }
 
 export interface IndexerDeps {
@@ -91,6 +93,7 @@ export class Indexer implements ReplicaReader {
       });
     }
     for (const [key, record] of wanted) if (!this.hosted.has(key)) this.open(key, record);
+    for (const [key, record] of wanted) await this.retune(key, record);
     for (const key of [...this.hosted.keys()]) if (!wanted.has(key)) await this.drop(key);
     this.reportStrayDirectories(wanted);
   }
@@ -112,6 +115,16 @@ export class Indexer implements ReplicaReader {
     });
   }
 
+  /** Passes changed collection settings (UpdateCollection) to a running replica. */
+  private async retune(key: string, record: CollectionRecord): Promise<void> {
+    const hosted = this.hosted.get(key);
+    const params = shardParamsOf(record);
+    if (!hosted || hosted.params === JSON.stringify(params)) return;
+    await hosted.replica.retune(params);
+    hosted.params = JSON.stringify(params);
+    this.deps.log.info({ replica: key, hnsw: params.hnsw, vacuum: params.vacuum }, 'replica retuned');
+  }
+
   private open(key: string, record: CollectionRecord): void {
     const replica = ShardReplica.open(path.join(this.replicasDir, key), shardParamsOf(record), {
       onSnapshotError: (err) => this.deps.log.error({ err, replica: key }, 'snapshot failed; the WAL still holds every operation'),
@@ -120,7 +133,7 @@ export class Indexer implements ReplicaReader {
       onError: (err) => this.deps.log.warn({ err, replica: key }, 'replica worker error'),
     });
     worker.catch((err) => this.deps.log.error({ err, replica: key }, 'replica worker did not start'));
-    this.hosted.set(key, { replica, worker });
+    this.hosted.set(key, { replica, worker, params: JSON.stringify(shardParamsOf(record)) });
     this.deps.log.info({ replica: key, collection: record.name, points: replica.store.pointCount, applied: replica.appliedSeq }, 'replica opened');
   }
 

@@ -1,10 +1,10 @@
 // qdrant.Collections: create, inspect, list and delete collections, and aliases.
 import crypto from 'node:crypto';
-import { collectionInfo, collectionName, configFromCreate } from '../../libs/api/index.ts';
+import { collectionInfo, collectionName, configAfterUpdate, configFromCreate } from '../../libs/api/index.ts';
 import {
   type AliasAction, type Catalog, type CollectionRecord, planPlacement, type Registry, replicaKey,
 } from '../../libs/cluster/index.ts';
-import { badInput } from '../../libs/errors/index.ts';
+import { badInput, collectionNotFound } from '../../libs/errors/index.ts';
 import type { OperationQueues } from '../../libs/queue/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
 import type { ReplicaRouter } from '../common/replica-router.ts';
@@ -66,6 +66,21 @@ export function collectionsRpcs({ catalog, registry, router, queues }: Collectio
           shards: planPlacement(config.params.shard_number, config.params.replication_factor, live),
         };
         await catalog.create(record);
+        return { result: true };
+      },
+    },
+    'Collections/Update': {
+      access: 'write',
+      // One compare-and-set of the record: the request is validated against the stored config
+      // inside it, so a refused update stores nothing. Indexers pick the new ShardParams up from
+      // the catalog event (services/indexer/indexer.ts) without a restart.
+      handler: async (req) => {
+        const record = await catalog.get(collectionName(req.collection_name));
+        await catalog.update(record.name, (current) => {
+          if (current.id !== record.id) throw collectionNotFound(record.name); // deleted and re-created meanwhile
+          const replicasPerShard = current.shards[0]?.replicas.length ?? 1;
+          return { ...current, config: configAfterUpdate(current.config, req, { replicasPerShard }) };
+        });
         return { result: true };
       },
     },

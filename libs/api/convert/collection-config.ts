@@ -1,10 +1,11 @@
 // CreateCollection -> the stored qdrant.CollectionConfig (Qdrant's defaults filled in), and the
 // stored record -> qdrant.CollectionInfo. Options quiver does not implement yet are refused with
 // UNIMPLEMENTED rather than accepted and silently ignored.
-import { badInput, notSupportedYet, validationError } from '../../errors/index.ts';
+import { badInput, notSupportedYet } from '../../errors/index.ts';
 import { payloadFromMessage, payloadToMessage } from '../../engine/index.ts';
 import type { CollectionRecord } from '../../cluster/collection-record.ts';
 import { boundedInt } from '../validate.ts';
+import { checkHnswDiff, clean, mergeHnsw, mergeOptimizers } from './config-diffs.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -22,25 +23,6 @@ const OPTIMIZER_DEFAULTS = {
 };
 const WAL_DEFAULTS = { wal_capacity_mb: '32', wal_segments_ahead: '0' };
 
-/** Drops proto-loader's oneof discriminators and absent values, so stored JSON stays the message. */
-function clean(message: Message | undefined): Message {
-  const out: Message = {};
-  if (!message) return out;
-  for (const [key, value] of Object.entries(message)) {
-    if (value === undefined || value === null) continue;
-    if (key.startsWith('_')) continue; // synthetic oneofs of proto3 optional fields
-    out[key] = value;
-  }
-  return out;
-}
-
-function hnswConfig(diff: Message | undefined, base: Message): Message {
-  const merged = { ...base, ...clean(diff) };
-  boundedInt(merged.m, 'hnsw_config.m', 16, 0);
-  boundedInt(merged.ef_construct, 'hnsw_config.ef_construct', 100, 4);
-  return merged;
-}
-
 function vectorParams(params: Message): Message {
   const size = boundedInt(params.size, 'vectors_config.params.size', 0, 1, 65536);
   if (!DISTANCES.has(params.distance)) throw badInput(`Malformed distance parameter: ${params.distance ?? 'UnknownDistance'}`);
@@ -48,6 +30,7 @@ function vectorParams(params: Message): Message {
   if (params.datatype && params.datatype !== 'Float32' && params.datatype !== 'Default') throw notSupportedYet(`Datatype ${params.datatype}`);
   const out = clean(params);
   out.size = String(size);
+  checkHnswDiff(params.hnsw_config, 'vectors_config.params.hnsw_config');
   if (params.hnsw_config) out.hnsw_config = clean(params.hnsw_config);
   return out;
 }
@@ -64,10 +47,6 @@ export function configFromCreate(request: Message): Message {
   const shardNumber = boundedInt(request.shard_number, 'shard_number', 1, 1, 1024);
   const replicationFactor = boundedInt(request.replication_factor, 'replication_factor', 1, 1, 64);
   const writeConsistency = boundedInt(request.write_consistency_factor, 'write_consistency_factor', 1, 1, 64);
-  if (request.optimizers_config?.deleted_threshold !== undefined) {
-    const t = Number(request.optimizers_config.deleted_threshold);
-    if (!(t >= 0 && t <= 1)) throw validationError('optimizers_config.deleted_threshold', 'must be from 0 to 1');
-  }
   const metadata = payloadToMessage(payloadFromMessage(request.metadata));
   const config: Message = {
     params: {
@@ -78,8 +57,8 @@ export function configFromCreate(request: Message): Message {
       write_consistency_factor: writeConsistency,
       sharding_method: 'Auto',
     },
-    hnsw_config: hnswConfig(request.hnsw_config, HNSW_DEFAULTS),
-    optimizer_config: { ...OPTIMIZER_DEFAULTS, ...clean(request.optimizers_config) },
+    hnsw_config: mergeHnsw(HNSW_DEFAULTS, request.hnsw_config, 'hnsw_config'),
+    optimizer_config: mergeOptimizers(OPTIMIZER_DEFAULTS, request.optimizers_config),
     wal_config: { ...WAL_DEFAULTS, ...clean(request.wal_config) },
     metadata,
   };
