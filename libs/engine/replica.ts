@@ -133,13 +133,12 @@ export class ShardReplica {
    * applies, and records them so a restart keeps them. A lowered vacuum threshold compacts now.
    * Tunables do not change what any operation does, so the WAL needs no record of them.
    */
-  retune(params: ShardParams): Promise<void> {
-    return this.serially(() => {
+  async retune(params: ShardParams): Promise<void> {
+    await this.serially(() => {
       if (this.closed) return;
-      const settled = storeTunables(this.dir, params);
-      this.current.retune(settled);
-      if (this.current.wantsCompaction) void this.compact();
+      this.current.retune(storeTunables(this.dir, params));
     });
+    if (this.current.wantsCompaction) await this.compact();
   }
 
   /**
