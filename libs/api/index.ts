@@ -8,3 +8,4 @@ export * from './convert/vectors.ts';
 export * from './convert/selectors.ts';
 export * from './convert/collection-config.ts';
 export * from './convert/collection-update.ts';
+export * from './convert/field-index.ts';

@@ -23,6 +23,8 @@ export interface CollectionRecord {
   config: Record<string, any>;
   /** Declared payload indexes: field name -> qdrant.FieldType name. */
   payloadIndexes: Record<string, string>;
+  /** PayloadIndexParams given with a declaration (wire shape), echoed in payload_schema. Absent in older records. */
+  payloadIndexParams?: Record<string, Record<string, unknown>>;
   shards: ShardPlacement[];
 }
 

@@ -1,13 +1,13 @@
 // qdrant.Points write RPCs. Everything is validated before anything is queued, so a bad request
 // changes nothing; then the request becomes one operation per shard (see write-path.ts).
 import {
-  boundedInt, type CallContext, collectionName, isFieldType, pointIdFromWire, pointVectorFromWire, rejectShardKeySelector,
+  boundedInt, type CallContext, collectionName, fieldIndexFromRequest, isFieldType, pointIdFromWire, pointVectorFromWire, rejectShardKeySelector,
 } from '../../libs/api/index.ts';
-import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
+import { type Catalog, type CollectionRecord, declareFieldIndex, vectorSpaceOf } from '../../libs/cluster/index.ts';
 import {
   type Payload, type PointId, payloadFromMessage, prepareVector, type ShardOperation, shardOf, type UpsertMode,
 } from '../../libs/engine/index.ts';
-import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
+import { badInput, notSupportedYet } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
 import type { WriteOptions, WritePath } from './write-path.ts';
 
@@ -97,16 +97,9 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
       access: 'write',
       handler: async (req, ctx) => {
         const record = await collection(req);
-        if (typeof req.field_name !== 'string' || req.field_name.length === 0) {
-          throw validationError('field_name', 'length must be at least 1');
-        }
-        if (!isFieldType(req.field_type)) throw badInput('cannot convert field_type');
-        const updated = await catalog.update(record.name, (current) => {
-          if (current.payloadIndexes[req.field_name] === req.field_type) return null;
-          current.payloadIndexes[req.field_name] = req.field_type;
-          return current;
-        });
-        return submit(updated, everyShard(updated, { kind: 'create_field_index', fieldName: req.field_name, fieldType: req.field_type }), req, ctx);
+        const { fieldName, fieldType, params } = fieldIndexFromRequest(req, isFieldType);
+        const updated = await catalog.update(record.name, (current) => declareFieldIndex(current, fieldName, fieldType, params));
+        return submit(updated, everyShard(updated, { kind: 'create_field_index', fieldName, fieldType }), req, ctx);
       },
     },
     'Points/DeleteFieldIndex': {
@@ -116,6 +109,7 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
         const updated = await catalog.update(record.name, (current) => {
           if (!(req.field_name in current.payloadIndexes)) return null;
           delete current.payloadIndexes[req.field_name];
+          delete current.payloadIndexParams?.[req.field_name];
           return current;
         });
         return submit(updated, everyShard(updated, { kind: 'delete_field_index', fieldName: req.field_name ?? '', fieldType: '' }), req, ctx);

@@ -192,3 +192,44 @@ test('collection names: 1..255 characters; Create forbids < > : " / \\ | ? * \\0
   );
   assert.deepEqual((await collections().listAliases({})).aliases.filter((a) => a.collectionName === 'y'.repeat(255)), []);
 });
+
+test('payload_schema echoes each index\'s data_type and the field_index_params given with it', async () => {
+  await collections().create({ collectionName: 'schema', vectorsConfig: params(4n, 3) });
+  const points = q.client.api('points');
+  await points.createFieldIndex({
+    collectionName: 'schema', fieldName: 'tenant', fieldType: 0 /* FieldTypeKeyword */, wait: true,
+    fieldIndexParams: { indexParams: { case: 'keywordIndexParams', value: { isTenant: true, onDisk: false } } },
+  });
+  // The type may come from the params alone.
+  await points.createFieldIndex({
+    collectionName: 'schema', fieldName: 'year', wait: true,
+    fieldIndexParams: { indexParams: { case: 'integerIndexParams', value: { lookup: false, range: true } } },
+  });
+  await points.createFieldIndex({ collectionName: 'schema', fieldName: 'plain', fieldType: 5 /* FieldTypeBool */, wait: true });
+  const before = (await collections().get({ collectionName: 'schema' })).result!;
+  const schema = before.payloadSchema;
+  assert.deepEqual(Object.keys(schema).sort(), ['plain', 'tenant', 'year']);
+  assert.equal(schema.tenant.dataType, 1 /* Keyword */);
+  assert.equal(schema.tenant.params?.indexParams.case, 'keywordIndexParams');
+  const keyword = schema.tenant.params?.indexParams.value as { isTenant?: boolean; onDisk?: boolean; enableHnsw?: boolean };
+  assert.equal(keyword.isTenant, true);
+  assert.equal(keyword.onDisk, false);
+  assert.equal(keyword.enableHnsw, undefined, 'not given, not invented');
+  assert.equal(schema.year.dataType, 2 /* Integer */);
+  assert.equal(schema.year.params?.indexParams.case, 'integerIndexParams');
+  assert.equal((schema.year.params?.indexParams.value as { range?: boolean }).range, true);
+  assert.equal(schema.plain.dataType, 6 /* Bool */);
+  assert.equal(schema.plain.params, undefined);
+
+  // field_type and params that disagree, or neither: refused, nothing declared.
+  await rejects(points.createFieldIndex({
+    collectionName: 'schema', fieldName: 'mixed', fieldType: 1 /* FieldTypeInteger */,
+    fieldIndexParams: { indexParams: { case: 'keywordIndexParams', value: {} } },
+  }), Code.InvalidArgument, /do not match/);
+  await rejects(points.createFieldIndex({ collectionName: 'schema', fieldName: 'none' }), Code.InvalidArgument, /field_type/);
+  await rejects(points.createFieldIndex({ collectionName: 'schema', fieldName: '', fieldType: 0 }), Code.InvalidArgument, /field_name/);
+  assert.deepEqual((await collections().get({ collectionName: 'schema' })).result!.payloadSchema, before.payloadSchema);
+
+  await points.deleteFieldIndex({ collectionName: 'schema', fieldName: 'tenant', wait: true });
+  assert.deepEqual(Object.keys((await collections().get({ collectionName: 'schema' })).result!.payloadSchema).sort(), ['plain', 'year']);
+});

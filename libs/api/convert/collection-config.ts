@@ -93,7 +93,8 @@ export interface CollectionFigures {
 export function collectionInfo(record: CollectionRecord, figures: CollectionFigures): Message {
   const payloadSchema: Message = {};
   for (const [field, type] of Object.entries(record.payloadIndexes)) {
-    payloadSchema[field] = { data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType' };
+    const params = record.payloadIndexParams?.[field];
+    payloadSchema[field] = { data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType', ...(params ? { params } : {}) };
   }
   return {
     // Yellow while writes wait in queues or points wait for the graph, as Qdrant is while optimising.
