@@ -1,6 +1,6 @@
 // qdrant.Collections: create, inspect, list and delete collections, and aliases.
 import crypto from 'node:crypto';
-import { collectionInfo, collectionName, configAfterUpdate, configFromCreate } from '../../libs/api/index.ts';
+import { boundedInt, collectionInfo, collectionName, configAfterUpdate, configFromCreate } from '../../libs/api/index.ts';
 import {
   type AliasAction, type Catalog, type CollectionRecord, planPlacement, type Registry, replicaKey,
 } from '../../libs/cluster/index.ts';
@@ -97,7 +97,11 @@ export function collectionsRpcs({ catalog, registry, router, queues }: Collectio
     },
     'Collections/Delete': {
       access: 'write',
-      handler: async (req) => ({ result: (await catalog.delete(collectionName(req.collection_name))) !== null }),
+      handler: async (req) => {
+        const name = collectionName(req.collection_name);
+        boundedInt(req.timeout, 'timeout', 1, 1);
+        return { result: (await catalog.delete(name)) !== null };
+      },
     },
     'Collections/CollectionExists': {
       access: 'read',
@@ -106,7 +110,9 @@ export function collectionsRpcs({ catalog, registry, router, queues }: Collectio
     'Collections/UpdateAliases': {
       access: 'write',
       handler: async (req) => {
-        await catalog.changeAliases(aliasActions(req.actions));
+        const actions = aliasActions(req.actions);
+        boundedInt(req.timeout, 'timeout', 1, 1);
+        await catalog.changeAliases(actions);
         return { result: true };
       },
     },

@@ -7,7 +7,7 @@ import { type Catalog, type CollectionRecord, declareFieldIndex, vectorSpaceOf }
 import {
   type Payload, type PointId, payloadFromMessage, prepareVector, type ShardOperation, shardOf, type UpsertMode,
 } from '../../libs/engine/index.ts';
-import { badInput, notSupportedYet } from '../../libs/errors/index.ts';
+import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
 import type { WriteOptions, WritePath } from './write-path.ts';
 
@@ -106,6 +106,7 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
       access: 'write',
       handler: async (req, ctx) => {
         const record = await collection(req);
+        if (typeof req.field_name !== 'string' || req.field_name.length === 0) throw validationError('field_name', 'length must be at least 1');
         const updated = await catalog.update(record.name, (current) => {
           if (!(req.field_name in current.payloadIndexes)) return null;
           delete current.payloadIndexes[req.field_name];

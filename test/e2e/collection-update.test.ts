@@ -90,7 +90,10 @@ test('refused updates answer Qdrant\'s status and change nothing', async () => {
     // A valid part does not slip through next to an invalid one.
     [{ hnswConfig: { m: 48n }, optimizersConfig: { vacuumMinVectorNumber: 10n } }, Code.InvalidArgument, /vacuum_min_vector_number/],
     [{ hnswConfig: { efConstruct: 2n } }, Code.InvalidArgument, /ef_construct/],
-    [{ hnswConfig: { fullScanThreshold: 5n } }, Code.InvalidArgument, /full_scan_threshold/],
+    [{ optimizersConfig: { maxSegmentSize: 0n } }, Code.InvalidArgument, /max_segment_size/],
+    [{ quantizationConfig: { quantization: { case: 'scalar', value: { type: 1, quantile: 0.2 } } } }, Code.InvalidArgument, /quantile/],
+    [{ strictModeConfig: { enabled: true, maxQueryLimit: 0 } }, Code.InvalidArgument, /max_query_limit/],
+    [{ timeout: 0n, hnswConfig: { m: 8n } }, Code.InvalidArgument, /timeout/],
     [{ vectorsConfig: { config: { case: 'params', value: { hnswConfig: { efConstruct: 1n } } } } }, Code.InvalidArgument, /ef_construct/],
     [
       { vectorsConfig: { config: { case: 'paramsMap', value: { map: { image: { onDisk: true } } } } } },
@@ -232,4 +235,33 @@ test('payload_schema echoes each index\'s data_type and the field_index_params g
 
   await points.deleteFieldIndex({ collectionName: 'schema', fieldName: 'tenant', wait: true });
   assert.deepEqual(Object.keys((await collections().get({ collectionName: 'schema' })).result!.payloadSchema).sort(), ['plain', 'year']);
+});
+
+test('Create, Delete and UpdateAliases refuse out-of-bounds settings with Qdrant\'s bounds, and create nothing', async () => {
+  const refused: [Record<string, unknown>, RegExp][] = [
+    [{ vectorsConfig: params(0n, 1) }, /size/],
+    [{ vectorsConfig: params(65537n, 1) }, /size/],
+    [{ vectorsConfig: params(4n, 0 /* UnknownDistance */) }, /Malformed distance parameter/],
+    [{ vectorsConfig: params(4n, 1), hnswConfig: { efConstruct: 3n } }, /ef_construct/],
+    [{ vectorsConfig: params(4n, 1), optimizersConfig: { deletedThreshold: -0.1 } }, /deleted_threshold/],
+    [{ vectorsConfig: params(4n, 1), optimizersConfig: { vacuumMinVectorNumber: 99n } }, /vacuum_min_vector_number/],
+    [{ vectorsConfig: params(4n, 1), walConfig: { walCapacityMb: 0n } }, /wal_capacity_mb/],
+    [{ vectorsConfig: params(4n, 1), shardNumber: 0 }, /shard_number/],
+    [{ vectorsConfig: params(4n, 1), replicationFactor: 0 }, /replication_factor/],
+    [{ vectorsConfig: params(4n, 1), strictModeConfig: { readRateLimit: 0 } }, /read_rate_limit/],
+    [{ vectorsConfig: params(4n, 1), quantizationConfig: { quantization: { case: 'scalar', value: { type: 1, quantile: 1.5 } } } }, /quantile/],
+  ];
+  for (const [request, message] of refused) {
+    await rejects(collections().create({ collectionName: 'never', ...request }), Code.InvalidArgument, message);
+  }
+  assert.equal((await collections().collectionExists({ collectionName: 'never' })).result?.exists, false);
+  // Qdrant bounds full_scan_threshold and m by nothing: 0 is accepted.
+  await collections().create({ collectionName: 'unbounded', vectorsConfig: params(4n, 1), hnswConfig: { m: 0n, fullScanThreshold: 0n } });
+  await rejects(collections().delete({ collectionName: 'unbounded', timeout: 0n }), Code.InvalidArgument, /timeout/);
+  await rejects(
+    collections().updateAliases({ timeout: 0n, actions: [{ action: { case: 'createAlias', value: { collectionName: 'unbounded', aliasName: 'a1' } } }] }),
+    Code.InvalidArgument, /timeout/,
+  );
+  assert.equal((await collections().collectionExists({ collectionName: 'unbounded' })).result?.exists, true);
+  assert.deepEqual((await collections().listCollectionAliases({ collectionName: 'unbounded' })).aliases, []);
 });

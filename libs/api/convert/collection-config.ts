@@ -5,7 +5,7 @@ import { badInput, notSupportedYet } from '../../errors/index.ts';
 import { payloadFromMessage, payloadToMessage } from '../../engine/index.ts';
 import type { CollectionRecord } from '../../cluster/collection-record.ts';
 import { boundedInt } from '../validate.ts';
-import { checkHnswDiff, clean, mergeHnsw, mergeOptimizers } from './config-diffs.ts';
+import { checkHnswDiff, checkQuantization, clean, mergeHnsw, mergeOptimizers, mergeStrictMode, mergeWal } from './config-diffs.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -24,13 +24,14 @@ const OPTIMIZER_DEFAULTS = {
 const WAL_DEFAULTS = { wal_capacity_mb: '32', wal_segments_ahead: '0' };
 
 function vectorParams(params: Message): Message {
-  const size = boundedInt(params.size, 'vectors_config.params.size', 0, 1, 65536);
+  const size = boundedInt(params.size ?? 0, 'vectors_config.params.size', 0, 1, 65536);
   if (!DISTANCES.has(params.distance)) throw badInput(`Malformed distance parameter: ${params.distance ?? 'UnknownDistance'}`);
   if (params.multivector_config) throw notSupportedYet('Multi-vectors (multivector_config)');
   if (params.datatype && params.datatype !== 'Float32' && params.datatype !== 'Default') throw notSupportedYet(`Datatype ${params.datatype}`);
   const out = clean(params);
   out.size = String(size);
   checkHnswDiff(params.hnsw_config, 'vectors_config.params.hnsw_config');
+  checkQuantization(params.quantization_config, 'vectors_config.params.quantization_config');
   if (params.hnsw_config) out.hnsw_config = clean(params.hnsw_config);
   return out;
 }
@@ -59,11 +60,12 @@ export function configFromCreate(request: Message): Message {
     },
     hnsw_config: mergeHnsw(HNSW_DEFAULTS, request.hnsw_config, 'hnsw_config'),
     optimizer_config: mergeOptimizers(OPTIMIZER_DEFAULTS, request.optimizers_config),
-    wal_config: { ...WAL_DEFAULTS, ...clean(request.wal_config) },
+    wal_config: mergeWal(WAL_DEFAULTS, request.wal_config),
     metadata,
   };
+  checkQuantization(request.quantization_config, 'quantization_config');
   if (request.quantization_config) config.quantization_config = request.quantization_config;
-  if (request.strict_mode_config) config.strict_mode_config = clean(request.strict_mode_config);
+  if (request.strict_mode_config) config.strict_mode_config = mergeStrictMode(undefined, request.strict_mode_config);
   return config;
 }
 

@@ -6,7 +6,7 @@
 import { badInput, notSupportedYet } from '../../errors/index.ts';
 import { payloadFromMessage, payloadToMessage } from '../../engine/index.ts';
 import { boundedInt } from '../validate.ts';
-import { checkHnswDiff, clean, mergeHnsw, mergeOptimizers } from './config-diffs.ts';
+import { checkHnswDiff, checkQuantization, clean, mergeHnsw, mergeOptimizers, mergeStrictMode } from './config-diffs.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -32,17 +32,18 @@ function applyVectorParamsDiff(target: Message, diff: Message, field: string): v
   if (diff.hnsw_config) target.hnsw_config = { ...(target.hnsw_config ?? {}), ...clean(diff.hnsw_config) };
   if (diff.on_disk !== undefined && diff.on_disk !== null) target.on_disk = diff.on_disk;
   if (diff.quantization_config) {
-    const q = quantizationAfter(diff.quantization_config);
+    const q = quantizationAfter(diff.quantization_config, `${field}.quantization_config`);
     if (q) target.quantization_config = q;
     else delete target.quantization_config;
   }
 }
 
 /** A QuantizationConfigDiff as the QuantizationConfig to store; null for `disabled`. */
-function quantizationAfter(diff: Message): Message | null {
+function quantizationAfter(diff: Message, field: string): Message | null {
   if (diff.disabled) return null;
   const kind = ['scalar', 'product', 'binary', 'turboquant'].find((k) => diff[k]);
   if (!kind) throw badInput('Quantization config diff is empty');
+  checkQuantization(diff, field);
   return { [kind]: diff[kind] };
 }
 
@@ -95,11 +96,11 @@ export function configAfterUpdate(stored: Message, request: Message, context: Up
   if (request.optimizers_config) next.optimizer_config = mergeOptimizers(next.optimizer_config, request.optimizers_config);
   vectorsAfter(next, request.vectors_config);
   if (request.quantization_config) {
-    const q = quantizationAfter(request.quantization_config);
+    const q = quantizationAfter(request.quantization_config, 'quantization_config');
     if (q) next.quantization_config = q;
     else delete next.quantization_config;
   }
-  if (request.strict_mode_config) next.strict_mode_config = { ...(next.strict_mode_config ?? {}), ...clean(request.strict_mode_config) };
+  if (request.strict_mode_config) next.strict_mode_config = mergeStrictMode(next.strict_mode_config, request.strict_mode_config);
   const metadata = request.metadata ? payloadToMessage(payloadFromMessage(request.metadata)) : {};
   if (Object.keys(metadata).length) next.metadata = { ...(next.metadata ?? {}), ...metadata };
   return next;
