@@ -6,6 +6,8 @@ export interface ReplicaStats {
   points: number;
   /** Labels not yet in the HNSW graph (searched exactly meanwhile). */
   unindexed: number;
+  /** Why the replica's HNSW graph failed (its searches scan exactly), when it did. */
+  indexError?: string;
 }
 
 export interface ReplicaReader {

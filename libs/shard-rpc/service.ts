@@ -38,7 +38,7 @@ export function addShardRpc(server: grpc.Server, reader: ReplicaReader): void {
     })),
     Stats: unary(async (m) => {
       const stats = await reader.stats(m.replica);
-      return { points: String(stats.points), unindexed: String(stats.unindexed) };
+      return { points: String(stats.points), unindexed: String(stats.unindexed), index_error: stats.indexError ?? '' };
     }),
   });
 }
@@ -101,7 +101,11 @@ export class RemoteReplicaReader implements ReplicaReader {
 
   async stats(replica: string, signal?: AbortSignal) {
     const response = await this.call('Stats', { replica }, signal);
-    return { points: Number(response.points ?? 0), unindexed: Number(response.unindexed ?? 0) };
+    return {
+      points: Number(response.points ?? 0),
+      unindexed: Number(response.unindexed ?? 0),
+      ...(response.index_error ? { indexError: String(response.index_error) } : {}),
+    };
   }
 
   close(): void {

@@ -198,7 +198,8 @@ export class Indexer implements ReplicaReader {
 
   async stats(key: string) {
     const { store } = await this.replica(key);
-    return { points: store.pointCount, unindexed: store.unindexedCount };
+    const failed = store.graph?.failed;
+    return { points: store.pointCount, unindexed: store.unindexedCount, ...(failed ? { indexError: failed.message } : {}) };
   }
 
   /**

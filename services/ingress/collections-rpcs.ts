@@ -47,6 +47,7 @@ export function collectionsRpcs({ catalog, registry, router, queues }: Collectio
       pointsCount: points,
       indexedCount: Math.max(0, points - sum(stats.map((s) => s.unindexed))),
       queued: sum(backlogs),
+      indexErrors: stats.flatMap((s) => (s.indexError ? [s.indexError] : [])),
     };
   };
 

@@ -90,6 +90,8 @@ export interface CollectionFigures {
   indexedCount: number;
   /** Operations queued for the collection's replicas and not applied yet. */
   queued: number;
+  /** Replicas whose HNSW graph failed (they answer by exact scan): Qdrant's failed optimizer. */
+  indexErrors?: string[];
 }
 
 export function collectionInfo(record: CollectionRecord, figures: CollectionFigures): Message {
@@ -98,10 +100,13 @@ export function collectionInfo(record: CollectionRecord, figures: CollectionFigu
     const params = record.payloadIndexParams?.[field];
     payloadSchema[field] = { data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType', ...(params ? { params } : {}) };
   }
+  const indexError = figures.indexErrors?.[0];
+  const optimizing = figures.queued > 0 || figures.indexedCount < figures.pointsCount;
   return {
-    // Yellow while writes wait in queues or points wait for the graph, as Qdrant is while optimising.
-    status: figures.queued > 0 || figures.indexedCount < figures.pointsCount ? 'Yellow' : 'Green',
-    optimizer_status: { ok: true },
+    // Red with a failed graph (Qdrant: an optimizer error); Yellow while writes wait in queues or
+    // points wait for the graph, as Qdrant is while optimising; Green otherwise.
+    status: indexError ? 'Red' : optimizing ? 'Yellow' : 'Green',
+    optimizer_status: indexError ? { ok: false, error: indexError } : { ok: true },
     segments_count: String(record.shards.length),
     config: record.config,
     payload_schema: payloadSchema,
