@@ -6,6 +6,7 @@ import { Catalog, commandConnection, consumerConnection, ensureRedis, EventBus, 
 import type { QuiverConfig, Role } from '../../libs/config/index.ts';
 import { BacklogGauge, CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
 import { addShardRpc } from '../../libs/shard-rpc/index.ts';
+import { clusterRpcs } from '../ingress/cluster-rpcs.ts';
 import { collectionsRpcs } from '../ingress/collections-rpcs.ts';
 import { payloadWriteRpcs } from '../ingress/payload-write-rpcs.ts';
 import { pointsWriteRpcs } from '../ingress/points-write-rpcs.ts';
@@ -81,7 +82,7 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
       await waiters.attach(events);
       closers.push(() => waiters.close());
       const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs);
-      Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), pointsWriteRpcs(catalog, writes));
+      Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), clusterRpcs({ catalog, router }), pointsWriteRpcs(catalog, writes));
       Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes));
     }
     if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router));

@@ -6,6 +6,7 @@ import type { Role } from '../../libs/config/index.ts';
 export const INGRESS_METHODS = new Set([
   'Collections/Create', 'Collections/Update', 'Collections/Get', 'Collections/List', 'Collections/Delete', 'Collections/CollectionExists',
   'Collections/UpdateAliases', 'Collections/ListAliases', 'Collections/ListCollectionAliases',
+  'Collections/CollectionClusterInfo', 'Collections/UpdateCollectionClusterSetup',
   'Points/Upsert', 'Points/Delete', 'Points/CreateFieldIndex', 'Points/DeleteFieldIndex',
   'Points/SetPayload', 'Points/OverwritePayload', 'Points/DeletePayload', 'Points/ClearPayload', 'Points/UpdateBatch',
 ]);

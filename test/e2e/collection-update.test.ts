@@ -265,3 +265,32 @@ test('Create, Delete and UpdateAliases refuse out-of-bounds settings with Qdrant
   assert.equal((await collections().collectionExists({ collectionName: 'unbounded' })).result?.exists, true);
   assert.deepEqual((await collections().listCollectionAliases({ collectionName: 'unbounded' })).aliases, []);
 });
+
+test('CollectionClusterInfo answers as a single-node Qdrant; cluster setup changes are refused as standalone Qdrant refuses them', async () => {
+  await collections().create({ collectionName: 'sharded', vectorsConfig: params(2n, 2), shardNumber: 3 });
+  const points = Array.from({ length: 40 }, (_, i) => ({ id: pid(BigInt(i)), vectors: denseVectors([i, -i]) }));
+  await q.client.api('points').upsert({ collectionName: 'sharded', wait: true, points });
+  const info = await collections().collectionClusterInfo({ collectionName: 'sharded' });
+  assert.equal(info.shardCount, 3n);
+  assert.deepEqual(info.localShards.map((s) => s.shardId), [0, 1, 2]);
+  assert.ok(info.localShards.every((s) => s.state === 0 /* Active */));
+  assert.equal(info.localShards.reduce((sum, s) => sum + s.pointsCount, 0n), 40n, 'every point in exactly one shard');
+  assert.deepEqual(info.remoteShards, []);
+  assert.deepEqual(info.shardTransfers, []);
+  assert.ok(info.peerId > 0n);
+  assert.equal((await collections().collectionClusterInfo({ collectionName: 'sharded' })).peerId, info.peerId, 'stable');
+  await rejects(collections().collectionClusterInfo({ collectionName: 'no_such' }), Code.NotFound, /doesn't exist/);
+
+  await rejects(
+    collections().updateCollectionClusterSetup({
+      collectionName: 'sharded',
+      operation: { case: 'moveShard', value: { shardId: 0, fromPeerId: info.peerId, toPeerId: info.peerId + 1n } },
+    }),
+    Code.InvalidArgument, /Bad request: Distributed mode disabled/,
+  );
+  await rejects(
+    collections().updateCollectionClusterSetup({ collectionName: 'a/b', operation: { case: 'dropReplica', value: { shardId: 0, peerId: 1n } } }),
+    Code.InvalidArgument, /collection_name/,
+  );
+  assert.equal((await collections().collectionClusterInfo({ collectionName: 'sharded' })).shardCount, 3n);
+});
