@@ -22,8 +22,10 @@ function points(count: number, shift: number): UpsertOperation {
   return { kind: 'upsert', ids, dim: 2, vectors, payloads: ids.map((id) => ({ id })) };
 }
 
-test('a lowered vacuum threshold compacts a running replica at once; every point reads the same', async () => {
-  const replica = ShardReplica.open(tmp(), params);
+test('a lowered vacuum threshold compacts a running replica at once; every point reads the same', async (t) => {
+  const dir = tmp();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const replica = ShardReplica.open(dir, params);
   await replica.applyLogged(1, encodeOperation(points(150, 0)));
   await replica.applyLogged(2, encodeOperation(points(150, 0.5))); // 150 retired labels, below 1000
   assert.equal(replica.store.retiredCount, 150);
@@ -37,8 +39,9 @@ test('a lowered vacuum threshold compacts a running replica at once; every point
   await replica.close();
 });
 
-test('tunables survive a reopen; a reopen takes the tunables it is given but keeps the stored vector space', async () => {
+test('tunables survive a reopen; a reopen takes the tunables it is given but keeps the stored vector space', async (t) => {
   const dir = tmp();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const replica = ShardReplica.open(dir, params);
   await replica.retune({ ...params, hnsw: { m: 8, efConstruct: 40, fullScanThresholdKb: 20 } });
   assert.deepEqual(replica.store.params.hnsw, { m: 8, efConstruct: 40, fullScanThresholdKb: 20 });
