@@ -15,8 +15,9 @@ function sumById(lists: ScoredRecord[][], scoreOf: (list: ScoredRecord[], positi
       const score = scoreOf(list, position);
       const key = idKey(point.id);
       const seen = fused.get(key);
-      if (seen) seen.score += score;
-      else fused.set(key, { ...point, score });
+      // float32 like Qdrant's scores, so a threshold (a float on the wire) compares as it does there.
+      if (seen) seen.score = Math.fround(seen.score + score);
+      else fused.set(key, { ...point, score: Math.fround(score) });
     });
   }
   return [...fused.values()].sort((a, b) => b.score - a.score);
