@@ -34,7 +34,7 @@ interface ShardPlan {
   request: SearchRequest;
   excluded: Set<string>;
   order: MergeOrder;
-  /** order_by and random sampling take no offset. */
+  /** order_by and sampling the whole collection take no offset. */
   skipsOffset: boolean;
   /** Random sampling: scores are merge keys only and are answered as 0. */
   zeroScores: boolean;
@@ -141,8 +141,12 @@ export class QueryRunner {
         const scorer: Scorer = { kind: 'order_by', key: query.key, descending: query.descending, ...(query.startFrom === undefined ? {} : { startFrom: query.startFrom }) };
         return { ...custom(scorer, false), request: { ...base, vector: new Float32Array(0), top: node.limit, scorer }, order: query.descending ? 'larger' : 'smaller', skipsOffset: true };
       }
-      case 'sample':
-        return { ...custom({ kind: 'random' }, false), request: { ...base, vector: new Float32Array(0), top: node.limit, scorer: { kind: 'random' } }, skipsOffset: true, zeroScores: true };
+      case 'sample': {
+        // Sampling the whole collection takes no offset; sampling prefetched points does.
+        const skipsOffset = node.prefetch.length === 0;
+        const request = { ...base, vector: new Float32Array(0), top: skipsOffset ? node.limit : top(0), scorer: { kind: 'random' } as Scorer };
+        return { ...custom({ kind: 'random' }, false), request, skipsOffset, zeroScores: true };
+      }
       case 'fusion':
         throw new Error('fusion is evaluated over prefetches');
     }
