@@ -3,7 +3,7 @@
 // a QueryNode; query-runner.ts executes it.
 import { boundedInt, collectionName, finiteNumber, pointIdFromWire } from '../../libs/api/index.ts';
 import type { PointId } from '../../libs/engine/index.ts';
-import { badInput, notSupportedYet } from '../../libs/errors/index.ts';
+import { badInput, badRequest, notSupportedYet } from '../../libs/errors/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -151,10 +151,23 @@ function paramsFromWire(params: Message | undefined): { hnswEf?: number; exact: 
   };
 }
 
+/** Qdrant's rules for what a query node may combine. */
+function checked(node: QueryNode): QueryNode {
+  if (!node.query && node.prefetch.length > 0) {
+    throw badRequest("A query is needed to merge the prefetches. Can't have prefetches without defining a query.");
+  }
+  if (!node.query && node.scoreThreshold !== undefined) {
+    throw badRequest("A query is needed to use the score_threshold. Can't have score_threshold without defining a query.");
+  }
+  if (node.query?.kind === 'fusion' && node.prefetch.length === 0) throw badRequest('Fusion queries need at least one prefetch.');
+  if (node.query?.kind === 'order_by' && node.scoreThreshold !== undefined) throw badRequest("Can't use score_threshold with an order_by query.");
+  return node;
+}
+
 /** A PrefetchQuery (no offset; limit 10 by default). */
 export function prefetchFromWire(m: Message): QueryNode {
   rejectFilter(m.filter);
-  return {
+  return checked({
     prefetch: (m.prefetch ?? []).map(prefetchFromWire),
     query: queryKindFromWire(m.query),
     using: m.using ?? '',
@@ -164,13 +177,13 @@ export function prefetchFromWire(m: Message): QueryNode {
     offset: 0,
     ...paramsFromWire(m.params),
     lookupFrom: lookupFromWire(m.lookup_from),
-  };
+  });
 }
 
 /** QueryPoints or QueryPointGroups: the root of a query tree. */
 export function queryNodeFromWire(m: Message): QueryNode {
   rejectFilter(m.filter);
-  return {
+  return checked({
     prefetch: (m.prefetch ?? []).map(prefetchFromWire),
     query: queryKindFromWire(m.query),
     using: m.using ?? '',
@@ -180,7 +193,7 @@ export function queryNodeFromWire(m: Message): QueryNode {
     offset: boundedInt(m.offset, 'offset', 0, 0),
     ...paramsFromWire(m.params),
     lookupFrom: lookupFromWire(m.lookup_from),
-  };
+  });
 }
 
 /** RecommendPoints / RecommendPointGroups as a query. `limit` is the caller's (required) limit. */

@@ -1,6 +1,6 @@
 // Executes a QueryNode tree with Qdrant's semantics:
 // - prefetches run first (each with its own limit); a fusion query fuses their lists, any other
-//   query rescores the union of their points; without a query their points are returned as found;
+//   query rescores the union of their points (query-plan.ts refuses prefetches without a query);
 // - a query without prefetch searches every shard, merged in score order and de-duplicated;
 // - no query at all lists points in id order (score 0);
 // - point ids used as examples are resolved to their vectors (lookup_from another collection if
@@ -15,7 +15,7 @@ import {
   bestFirst, compareIds, type PointId, type PointRecord, prepareVector, type ReadSelectors, type ScoredRecord, type Scorer,
   type SearchRequest, shardOf, type VectorSpace,
 } from '../../libs/engine/index.ts';
-import { badInput, notFound, notSupportedYet } from '../../libs/errors/index.ts';
+import { badInput, badRequest, notFound, notSupportedYet } from '../../libs/errors/index.ts';
 import type { ReplicaRouter } from '../common/replica-router.ts';
 import { dbsf, rrf } from './fusion.ts';
 import { idKey } from './point-keys.ts';
@@ -56,7 +56,6 @@ export class QueryRunner {
     const query = node.query;
     const page = (points: ScoredRecord[]) => points.slice(node.offset, node.offset + node.limit);
     if (query?.kind === 'fusion') {
-      if (node.prefetch.length === 0) throw badInput('Fusion queries need at least one prefetch');
       const lists = await Promise.all(node.prefetch.map((p) => this.evaluate(record, p, signal)));
       const fused = query.method === 'rrf' ? rrf(lists) : dbsf(lists);
       // Qdrant keeps fused scores equal to the threshold (score >= threshold).
@@ -65,10 +64,7 @@ export class QueryRunner {
     let candidates: PointId[] | undefined;
     if (node.prefetch.length > 0) {
       const lists = await Promise.all(node.prefetch.map((p) => this.evaluate(record, p, signal)));
-      const seen = new Map<string, ScoredRecord>();
-      for (const p of lists.flat()) if (!seen.has(idKey(p.id))) seen.set(idKey(p.id), p);
-      if (!query) return page([...seen.values()]);
-      candidates = [...seen.values()].map((p) => p.id);
+      candidates = [...new Map(lists.flat().map((p) => [idKey(p.id), p.id])).values()];
     }
     if (!query) return this.inIdOrder(record, node, signal);
     const plan = await this.shardPlan(record, space, node, query, signal);
@@ -136,7 +132,7 @@ export class QueryRunner {
         const indexType = record.payloadIndexes[query.key];
         if (indexType === 'FieldTypeDatetime') throw notSupportedYet('order_by on a datetime index');
         if (!RANGE_INDEX_TYPES.has(indexType)) {
-          throw badInput(`No range index for \`order_by\` key: \`${query.key}\`. Please create one to use \`order_by\`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions`);
+          throw badRequest(`No range index for \`order_by\` key: \`${query.key}\`. Please create one to use \`order_by\`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions`);
         }
         const scorer: Scorer = { kind: 'order_by', key: query.key, descending: query.descending, ...(query.startFrom === undefined ? {} : { startFrom: query.startFrom }) };
         return { ...custom(scorer, false), request: { ...base, vector: new Float32Array(0), top: node.limit, scorer }, order: query.descending ? 'larger' : 'smaller', skipsOffset: true };

@@ -195,6 +195,18 @@ test('a query over prefetches rescores only the prefetched points, nested prefet
   assertTopK(nested.result, new Map(nearestList(queries[2], 20, middle)), 6);
 });
 
+test('a prefetch without a query lists points by id, and the query orders them (here by price)', async () => {
+  const byPrice = [...Array(N).keys()].sort((a, b) => price(a) - price(b));
+  const res = await points().query({
+    collectionName: C, limit: 6n, prefetch: [{ limit: 1000n }] as never, query: { variant: { case: 'orderBy', value: { key: 'price' } } },
+  });
+  assert.deepEqual(ids(res), byPrice.slice(0, 6).map(BigInt));
+  const firstFifty = await points().query({
+    collectionName: C, limit: 3n, prefetch: [{ limit: 50n }] as never, query: { variant: { case: 'orderBy', value: { key: 'price', direction: Direction.Desc } } },
+  });
+  assert.deepEqual(ids(firstFifty), [...Array(50).keys()].sort((a, b) => price(b) - price(a)).slice(0, 3).map(BigInt));
+});
+
 test('lookup_from takes the example from another collection and excludes nothing', async () => {
   const res = await points().query({ collectionName: C, query: nearest(byId(5n)), lookupFrom: { collectionName: OTHER }, limit: 5n });
   assertTopK(res.result, scoreAll((v) => cos(otherVectors[5], v)), 5);
@@ -231,6 +243,15 @@ test('unknown vector names, unbuilt variants and filters are refused before any 
   await rejects(points().query({ collectionName: C, query: nearest(dense(queries[0])), using: 'image' }), Code.InvalidArgument, /Not existing vector name error: image/);
   await rejects(points().query({ collectionName: C, query: nearest(dense([1, 2])) }), Code.InvalidArgument, /expected dim: 8, got 2/);
   await rejects(points().query({ collectionName: C, query: { variant: { case: 'fusion', value: Fusion.RRF } } }), Code.InvalidArgument, /prefetch/);
+  await rejects(
+    points().query({ collectionName: C, prefetch: [prefetchNearest(queries[0], 5n)] as never }),
+    Code.InvalidArgument, /A query is needed to merge the prefetches/,
+  );
+  await rejects(points().query({ collectionName: C, scoreThreshold: 0.5 }), Code.InvalidArgument, /A query is needed to use the score_threshold/);
+  await rejects(
+    points().query({ collectionName: C, scoreThreshold: 0.5, query: { variant: { case: 'orderBy', value: { key: 'price' } } } }),
+    Code.InvalidArgument, /Can't use score_threshold with an order_by query/,
+  );
   await rejects(
     points().query({ collectionName: C, query: { variant: { case: 'formula', value: { expression: { variant: { case: 'constant', value: 1 } } } } } as never }),
     Code.Unimplemented, /formula/,
