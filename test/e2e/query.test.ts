@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { Direction, FieldType, Fusion, RecommendStrategy } from '@qdrant/js-client-grpc';
-import { randomVectors } from '../support/data.ts';
+import { normalise, randomVectors } from '../support/data.ts';
 import {
   assertTopK, averageQuery, bestScore, context, cos, dbsfFuse, discovery, type Expected, rrfFuse, sumScores, topOf,
 } from '../support/query-reference.ts';
@@ -69,10 +69,14 @@ test('nearest to a vector: brute-force top 10 by default, payload only when aske
   const res = await points().query({ collectionName: C, query: nearest(dense(queries[0])) });
   assertTopK(res.result, scoreAll((v) => cos(queries[0], v)), 10);
   assert.deepEqual(res.result[0].payload, {});
-  const withPayload = await points().query({ collectionName: C, query: nearest(dense(queries[0])), limit: 3n, withPayload: enable(true) });
+  assert.equal(res.result[0].vectors, undefined);
+  const withPayload = await points().query({ collectionName: C, query: nearest(dense(queries[0])), limit: 3n, withPayload: enable(true), withVectors: enable(true) });
   for (const p of withPayload.result) {
     const i = Number(idOf(p.id));
     assert.deepEqual(fromPayload(p.payload), { n: BigInt(i), price: price(i), group: groupOf(i) });
+    const got = p.vectors?.vectorsOptions.case === 'vector' ? p.vectors.vectorsOptions.value : undefined;
+    const expected = normalise(vectors[i]);
+    (got?.vector.value as { data: number[] }).data.forEach((x, d) => assert.ok(Math.abs(x - expected[d]) < 1e-6, 'stored (normalised) vector'));
   }
 });
 
