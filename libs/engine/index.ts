@@ -7,3 +7,4 @@ export { encodeOperation, decodeOperation, floatsFromBytes, floatsToBytes, point
 export { payloadFromMessage, payloadToMessage, valueFromMessage, valueToMessage, type ValueMessage } from './payload-codec.ts';
 export { shardOf } from './routing.ts';
 export { parseJsonPath } from './json-path.ts';
+export { type Scorer, type ExamplePair, scaledFastSigmoid, fastSigmoid } from './scorers.ts';

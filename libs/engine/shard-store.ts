@@ -18,6 +18,7 @@ import {
 } from './operations.ts';
 import { selectPayload } from './payload.ts';
 import { payloadChange } from './payload-changes.ts';
+import { candidateScorer, type ScorerResult } from './scorers.ts';
 import { compareIds, type Payload, type PointId, type PointRecord, type ReadSelectors, type ScoredRecord, type SearchRequest, type ShardParams } from './types.ts';
 import { VectorColumn } from './vector-column.ts';
 
@@ -273,6 +274,7 @@ export class ShardStore {
    */
   async search(req: SearchRequest): Promise<ScoredRecord[]> {
     if (req.top <= 0 || this.labels.size === 0) return [];
+    if (req.scorer || req.candidates) return this.scanScored(req);
     const { distance, dim, hnsw } = this.params;
     const small = (this.labels.size * dim * 4) / 1024 < hnsw.fullScanThresholdKb;
     let candidates: Candidate[];
@@ -289,6 +291,29 @@ export class ShardStore {
       candidates = [...this.scoreLabels(req, live), ...this.exactTop(req, tailFrom)];
     }
     return this.finish(req, candidates);
+  }
+
+  /** A custom scorer or a candidate list: every live (candidate) label scored exactly. */
+  private scanScored(req: SearchRequest): ScoredRecord[] {
+    const labels = req.candidates
+      ? [...new Set(req.candidates.map((id) => this.labels.get(id)).filter((l): l is number => l !== undefined))]
+      : this.ids.flatMap((id, label) => (id === undefined ? [] : [label]));
+    if (!req.scorer) return this.finish(req, this.scoreLabels(req, labels));
+    const score = candidateScorer(req.scorer, this.params.distance);
+    const dim = this.params.dim;
+    const data = this.vectors.raw;
+    const scored: (ScorerResult & { label: number })[] = [];
+    for (const label of labels) {
+      const result = score(data, label * dim, this.payloads[label], this.ids[label]!);
+      if (result && (req.scoreThreshold === undefined || result.score > req.scoreThreshold)) scored.push({ ...result, label });
+    }
+    return scored
+      .sort((a, b) => b.rank - a.rank)
+      .slice(0, req.top)
+      .map((c) => ({
+        ...this.record(c.label, req.selectors), score: c.score, version: this.versions[c.label],
+        ...(c.orderValue === undefined ? {} : { orderValue: c.orderValue }),
+      }));
   }
 
   private finish(req: SearchRequest, candidates: Candidate[]): ScoredRecord[] {

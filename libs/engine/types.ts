@@ -1,4 +1,5 @@
 // The engine's vocabulary. Nothing here knows about gRPC, protobuf or queues.
+import type { Scorer } from './scorers.ts';
 
 /** A point id: an unsigned 64-bit integer (as bigint, never a JS number) or a canonical UUID string. */
 export type PointId = bigint | string;
@@ -57,6 +58,8 @@ export interface PointRecord {
 export interface ScoredRecord extends PointRecord {
   score: number;
   version: number;
+  /** The payload value an order_by scorer ordered this point by. */
+  orderValue?: number | bigint;
 }
 
 /** Which payload keys and whether the vector to return with a point. */
@@ -79,4 +82,8 @@ export interface SearchRequest {
   hnswEf?: number;
   exact?: boolean;
   selectors: ReadSelectors;
+  /** Score by this instead of nearness to `vector` (exact scan, larger is better; see scorers.ts). */
+  scorer?: Scorer;
+  /** Consider only these points (a prefetch's results being rescored); scanned exactly. */
+  candidates?: PointId[];
 }

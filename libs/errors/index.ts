@@ -28,7 +28,7 @@ export class QuiverError extends Error {
 
 /** Prefixes follow Qdrant's error texts so that messages read the same to a Qdrant user. */
 export const badInput = (message: string) => new QuiverError('bad_input', `Wrong input: ${message}`);
-/** Qdrant's BadRequest (INVALID_ARGUMENT too, with its own prefix). */
+/** Qdrant's BadRequest (INVALID_ARGUMENT too), for requests that are well-formed but contradictory. */
 export const badRequest = (message: string) => new QuiverError('bad_input', `Bad request: ${message}`);
 export const validationError = (field: string, message: string) =>
   new QuiverError('bad_input', `Validation error in body: [${field}: ${message}]`);

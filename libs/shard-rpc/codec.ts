@@ -1,7 +1,7 @@
 // Domain <-> internal shard RPC message shapes (proto/internal/shard.proto).
 import {
   floatsFromBytes, floatsToBytes, payloadFromMessage, payloadToMessage, pointKeyFromMessage, pointKeyToMessage,
-  type PayloadSelector, type PointRecord, type ReadSelectors, type ScoredRecord, type SearchRequest,
+  type PayloadSelector, type PointRecord, type ReadSelectors, type ScoredRecord, type Scorer, type SearchRequest,
 } from '../engine/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -27,6 +27,8 @@ export function searchToMessage(replica: string, r: SearchRequest): Message {
     hnsw_ef: r.hnswEf,
     exact: Boolean(r.exact),
     selectors: selectorsToMessage(r.selectors),
+    ...(r.scorer ? { scorer: scorerToMessage(r.scorer) } : {}),
+    ...(r.candidates ? { restricted: true, candidates: r.candidates.map(pointKeyToMessage) } : {}),
   };
 }
 
@@ -38,7 +40,52 @@ export function searchFromMessage(m: Message): SearchRequest {
     hnswEf: m.hnsw_ef,
     exact: m.exact,
     selectors: selectorsFromMessage(m.selectors),
+    ...(m.scorer ? { scorer: scorerFromMessage(m.scorer) } : {}),
+    ...(m.restricted ? { candidates: (m.candidates ?? []).map(pointKeyFromMessage) } : {}),
   };
+}
+
+const bytes = (v: Float32Array) => Buffer.from(floatsToBytes(v));
+
+export function scorerToMessage(s: Scorer): Message {
+  switch (s.kind) {
+    case 'best_score':
+    case 'sum_scores':
+      return { kind: s.kind, positives: s.positives.map(bytes), negatives: s.negatives.map(bytes) };
+    case 'discover':
+    case 'context':
+      return {
+        kind: s.kind,
+        positives: s.pairs.map((p) => bytes(p.positive)),
+        negatives: s.pairs.map((p) => bytes(p.negative)),
+        ...(s.kind === 'discover' ? { target: bytes(s.target) } : {}),
+      };
+    case 'order_by':
+      return { kind: s.kind, key: s.key, descending: s.descending, ...(s.startFrom === undefined ? {} : { start_from: s.startFrom }) };
+    case 'random':
+      return { kind: s.kind };
+  }
+}
+
+export function scorerFromMessage(m: Message): Scorer {
+  const positives: Float32Array[] = (m.positives ?? []).map(floatsFromBytes);
+  const negatives: Float32Array[] = (m.negatives ?? []).map(floatsFromBytes);
+  const pairs = positives.map((positive, i) => ({ positive, negative: negatives[i] }));
+  switch (m.kind) {
+    case 'best_score':
+    case 'sum_scores':
+      return { kind: m.kind, positives, negatives };
+    case 'discover':
+      return { kind: 'discover', target: floatsFromBytes(m.target), pairs };
+    case 'context':
+      return { kind: 'context', pairs };
+    case 'order_by':
+      return { kind: 'order_by', key: m.key ?? '', descending: Boolean(m.descending), ...(m.start_from === undefined ? {} : { startFrom: m.start_from }) };
+    case 'random':
+      return { kind: 'random' };
+    default:
+      throw new Error(`unknown scorer kind ${m.kind}`);
+  }
 }
 
 export function pointToMessage(p: PointRecord | ScoredRecord): Message {
@@ -48,6 +95,8 @@ export function pointToMessage(p: PointRecord | ScoredRecord): Message {
   if ('score' in p) {
     out.score = p.score;
     out.version = String(p.version);
+    if (typeof p.orderValue === 'bigint') out.order_int = String(p.orderValue);
+    else if (typeof p.orderValue === 'number') out.order_float = p.orderValue;
   }
   return out;
 }
@@ -65,5 +114,6 @@ export function scoredFromMessage(m: Message): ScoredRecord {
     vector: m.vector ? floatsFromBytes(m.vector) : null,
     score: m.score ?? 0,
     version: Number(m.version ?? 0),
+    ...(m.order_int !== undefined ? { orderValue: BigInt(m.order_int) } : m.order_float !== undefined ? { orderValue: m.order_float } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { updateBatchRpc } from '../ingress/update-batch-rpc.ts';
 import { WritePath } from '../ingress/write-path.ts';
 import { Indexer } from '../indexer/indexer.ts';
 import { pointsReadRpcs } from '../query/points-read-rpcs.ts';
+import { queryRpcs } from '../query/query-rpcs.ts';
 import { healthCheckRpc } from './health-check.ts';
 import type { Logger } from './logger.ts';
 import { bind, createPublicServer, type RpcTable, SERVER_OPTIONS, shutdown } from './public-server.ts';
@@ -85,7 +86,7 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
       Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), clusterRpcs({ catalog, router }), pointsWriteRpcs(catalog, writes));
       Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes));
     }
-    if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router));
+    if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router), queryRpcs(catalog, router));
     const unserved = (method: string) => {
       const role = roleServing(method);
       return role

@@ -11,7 +11,11 @@ export const INGRESS_METHODS = new Set([
   'Points/SetPayload', 'Points/OverwritePayload', 'Points/DeletePayload', 'Points/ClearPayload', 'Points/UpdateBatch',
 ]);
 
-export const QUERY_METHODS = new Set(['Points/Get', 'Points/Search', 'Points/SearchBatch', 'Points/Count', 'Points/Scroll']);
+export const QUERY_METHODS = new Set([
+  'Points/Get', 'Points/Search', 'Points/SearchBatch', 'Points/Count', 'Points/Scroll',
+  'Points/Query', 'Points/QueryBatch', 'Points/QueryGroups', 'Points/SearchGroups',
+  'Points/Recommend', 'Points/RecommendBatch', 'Points/RecommendGroups', 'Points/Discover', 'Points/DiscoverBatch',
+]);
 
 /** The role that serves a method, or null when no role does yet. */
 export function roleServing(method: string): Role | null {

@@ -89,6 +89,14 @@ test('ingress, indexer and query run as separate processes against one Redis', a
   assert.equal(res.result?.status, UpdateStatus.Completed);
   const found = await reads.api('points').search({ collectionName: 'split', vector: [0.9, 0.1, 0, 0], limit: 2n });
   assert.deepEqual(found.result.map((p) => idOf(p.id)), [1n, 2n], 'the query process reads the indexer over the internal RPC');
+  // A custom scorer crosses the internal RPC: context pair (+[1,0,0,0], -[0,1,0,0]) under Dot gives
+  // point 1 the loss 0 (closer to the positive) and point 2 fastSigmoid(0 - 1) = -0.5.
+  const dense = (data: number[]) => ({ variant: { case: 'dense' as const, value: { data } } });
+  const context = await reads.api('points').query({
+    collectionName: 'split',
+    query: { variant: { case: 'context', value: { pairs: [{ positive: dense([1, 0, 0, 0]), negative: dense([0, 1, 0, 0]) }] } } },
+  });
+  assert.deepEqual(context.result.map((p) => [idOf(p.id), p.score]), [[1n, 0], [2n, -0.5]]);
   assert.equal((await writes.api('collections').get({ collectionName: 'split' })).result?.pointsCount, 2n);
   await assert.rejects(writes.api('points').search({ collectionName: 'split', vector: [1, 0, 0, 0], limit: 1n }), (err: unknown) => {
     assert.ok(err instanceof ConnectError && err.code === Code.Unimplemented);

@@ -1,0 +1,235 @@
+// The universal query as a tree of plain values, read from the wire and validated before anything
+// is asked of a shard. Query, the older Recommend / Discover APIs and the *Groups RPCs all become
+// a QueryNode; query-runner.ts executes it.
+import { boundedInt, collectionName, finiteNumber, pointIdFromWire } from '../../libs/api/index.ts';
+import type { PointId } from '../../libs/engine/index.ts';
+import { badInput, badRequest, notSupportedYet } from '../../libs/errors/index.ts';
+
+// biome-ignore lint: proto-loader message shapes
+type Message = Record<string, any>;
+
+/** An example or query vector: raw values (checked against the space later) or a stored point's vector. */
+export type VectorRef = { values: number[] } | { id: PointId };
+
+export interface RefPair {
+  positive: VectorRef;
+  negative: VectorRef;
+}
+
+export type RecommendStrategy = 'AverageVector' | 'BestScore' | 'SumScores';
+
+export type QueryKind =
+  | { kind: 'nearest'; input: VectorRef }
+  | { kind: 'recommend'; positives: VectorRef[]; negatives: VectorRef[]; strategy: RecommendStrategy }
+  | { kind: 'discover'; target: VectorRef; pairs: RefPair[] }
+  | { kind: 'context'; pairs: RefPair[] }
+  | { kind: 'order_by'; key: string; descending: boolean; startFrom?: number }
+  | { kind: 'fusion'; method: 'rrf' | 'dbsf' }
+  | { kind: 'sample' };
+
+export interface LookupFrom {
+  collection: string;
+  vectorName: string;
+}
+
+export interface QueryNode {
+  prefetch: QueryNode[];
+  query?: QueryKind;
+  /** Vector name ('' = the default vector). */
+  using: string;
+  filter?: Message;
+  scoreThreshold?: number;
+  limit: number;
+  offset: number;
+  hnswEf?: number;
+  exact: boolean;
+  lookupFrom?: LookupFrom;
+}
+
+export const DEFAULT_QUERY_LIMIT = 10;
+
+/** Filters are refused until the filter engine lands (the same rule as Search/Scroll/Count). */
+export function rejectFilter(filter: Message | undefined): void {
+  const conditions = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+  if (filter && conditions(filter.must) + conditions(filter.should) + conditions(filter.must_not) + conditions(filter.min_should?.conditions) > 0) {
+    throw notSupportedYet('Filtering');
+  }
+}
+
+export function vectorRefFromInput(input: Message | undefined, field: string): VectorRef {
+  if (!input) throw badInput(`${field}: a vector input is required`);
+  if (input.id) return { id: pointIdFromWire(input.id) };
+  if (input.dense) return { values: input.dense.data ?? [] };
+  if (input.sparse) throw badInput('Sparse vector must be named');
+  if (input.multi_dense) throw badInput('Multi-vectors are not supported by this collection');
+  if (input.document || input.image || input.object) throw badInput('Inference (document, image, object inputs) is not available in quiver');
+  throw badInput(`${field}: empty vector input`);
+}
+
+/** A qdrant.Vector (the older APIs' raw examples). */
+export function vectorRefFromVector(vector: Message): VectorRef {
+  if (vector.dense) return { values: vector.dense.data ?? [] };
+  if (vector.sparse || vector.indices) throw badInput('Sparse vector must be named');
+  if (vector.multi_dense || vector.vectors_count !== undefined) throw badInput('Multi-vectors are not supported by this collection');
+  return { values: vector.data ?? [] };
+}
+
+/** A qdrant.VectorExample (DiscoverPoints). */
+export function vectorRefFromExample(example: Message | undefined, field: string): VectorRef {
+  if (example?.id) return { id: pointIdFromWire(example.id) };
+  if (example?.vector) return vectorRefFromVector(example.vector);
+  throw badInput(`${field}: an example (id or vector) is required`);
+}
+
+export function strategyFromWire(strategy: unknown): RecommendStrategy {
+  if (strategy === undefined || strategy === null) return 'AverageVector';
+  if (strategy === 'AverageVector' || strategy === 'BestScore' || strategy === 'SumScores') return strategy;
+  throw badInput(`Unknown recommend strategy ${String(strategy)}`);
+}
+
+function pairsFromWire(pairs: Message[] | undefined, field: string): RefPair[] {
+  return (pairs ?? []).map((p, i) => ({
+    positive: vectorRefFromInput(p.positive, `${field}[${i}].positive`),
+    negative: vectorRefFromInput(p.negative, `${field}[${i}].negative`),
+  }));
+}
+
+export function queryKindFromWire(query: Message | undefined): QueryKind | undefined {
+  if (!query) return undefined;
+  if (query.nearest) return { kind: 'nearest', input: vectorRefFromInput(query.nearest, 'nearest') };
+  if (query.recommend) {
+    const r = query.recommend;
+    return {
+      kind: 'recommend',
+      positives: (r.positive ?? []).map((v: Message) => vectorRefFromInput(v, 'recommend.positive')),
+      negatives: (r.negative ?? []).map((v: Message) => vectorRefFromInput(v, 'recommend.negative')),
+      strategy: strategyFromWire(r.strategy),
+    };
+  }
+  if (query.discover) {
+    return { kind: 'discover', target: vectorRefFromInput(query.discover.target, 'discover.target'), pairs: pairsFromWire(query.discover.context?.pairs, 'discover.context') };
+  }
+  if (query.context) return { kind: 'context', pairs: pairsFromWire(query.context.pairs, 'context') };
+  if (query.order_by) return orderByFromWire(query.order_by);
+  if (query.fusion !== undefined) {
+    if (query.fusion === 'RRF') return { kind: 'fusion', method: 'rrf' };
+    if (query.fusion === 'DBSF') return { kind: 'fusion', method: 'dbsf' };
+    throw badInput(`Unknown fusion ${String(query.fusion)}`);
+  }
+  if (query.sample !== undefined) return { kind: 'sample' };
+  if (query.rrf) {
+    if ((query.rrf.weights ?? []).length > 0 || query.rrf.k !== undefined) throw notSupportedYet('Query rrf with k or weights');
+    return { kind: 'fusion', method: 'rrf' };
+  }
+  if (query.formula) throw notSupportedYet('Query formula');
+  if (query.nearest_with_mmr) throw notSupportedYet('Query nearest_with_mmr (MMR)');
+  if (query.relevance_feedback) throw notSupportedYet('Query relevance_feedback');
+  throw badInput('Query variant is not set');
+}
+
+function orderByFromWire(orderBy: Message): QueryKind {
+  const key = orderBy.key;
+  if (typeof key !== 'string' || key.length === 0) throw badInput('order_by key must not be empty');
+  const start = orderBy.start_from;
+  let startFrom: number | undefined;
+  if (start?.float !== undefined) startFrom = Number(start.float);
+  else if (start?.integer !== undefined) startFrom = Number(start.integer);
+  else if (start?.timestamp || start?.datetime) throw notSupportedYet('order_by start_from a datetime');
+  return { kind: 'order_by', key, descending: orderBy.direction === 'Desc', ...(startFrom === undefined ? {} : { startFrom }) };
+}
+
+export function lookupFromWire(lookup: Message | undefined): LookupFrom | undefined {
+  if (!lookup) return undefined;
+  if (lookup.shard_key_selector) throw badInput('Shard key selector is only allowed for collections with custom sharding');
+  return { collection: collectionName(lookup.collection_name, 'lookup_from.collection_name'), vectorName: lookup.vector_name ?? '' };
+}
+
+function paramsFromWire(params: Message | undefined): { hnswEf?: number; exact: boolean } {
+  return {
+    ...(params?.hnsw_ef === undefined ? {} : { hnswEf: boundedInt(params.hnsw_ef, 'params.hnsw_ef', 0, 1) }),
+    exact: params?.exact === true,
+  };
+}
+
+/** Qdrant's rules for what a query node may combine. */
+function checked(node: QueryNode): QueryNode {
+  if (!node.query && node.prefetch.length > 0) {
+    throw badRequest("A query is needed to merge the prefetches. Can't have prefetches without defining a query.");
+  }
+  if (!node.query && node.scoreThreshold !== undefined) {
+    throw badRequest("A query is needed to use the score_threshold. Can't have score_threshold without defining a query.");
+  }
+  if (node.query?.kind === 'fusion' && node.prefetch.length === 0) throw badRequest('Fusion queries need at least one prefetch.');
+  if (node.query?.kind === 'order_by' && node.scoreThreshold !== undefined) throw badRequest("Can't use score_threshold with an order_by query.");
+  return node;
+}
+
+/** A PrefetchQuery (no offset; limit 10 by default). */
+export function prefetchFromWire(m: Message): QueryNode {
+  rejectFilter(m.filter);
+  return checked({
+    prefetch: (m.prefetch ?? []).map(prefetchFromWire),
+    query: queryKindFromWire(m.query),
+    using: m.using ?? '',
+    filter: m.filter,
+    scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
+    limit: boundedInt(m.limit, 'limit', DEFAULT_QUERY_LIMIT, 1),
+    offset: 0,
+    ...paramsFromWire(m.params),
+    lookupFrom: lookupFromWire(m.lookup_from),
+  });
+}
+
+/** QueryPoints or QueryPointGroups: the root of a query tree. */
+export function queryNodeFromWire(m: Message): QueryNode {
+  rejectFilter(m.filter);
+  return checked({
+    prefetch: (m.prefetch ?? []).map(prefetchFromWire),
+    query: queryKindFromWire(m.query),
+    using: m.using ?? '',
+    filter: m.filter,
+    scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
+    limit: boundedInt(m.limit, 'limit', DEFAULT_QUERY_LIMIT, 1),
+    offset: boundedInt(m.offset, 'offset', 0, 0),
+    ...paramsFromWire(m.params),
+    lookupFrom: lookupFromWire(m.lookup_from),
+  });
+}
+
+/** RecommendPoints / RecommendPointGroups as a query. `limit` is the caller's (required) limit. */
+export function recommendNodeFromWire(m: Message, limit: number): QueryNode {
+  rejectFilter(m.filter);
+  const positives: VectorRef[] = [...(m.positive ?? []).map((id: Message) => ({ id: pointIdFromWire(id) })), ...(m.positive_vectors ?? []).map(vectorRefFromVector)];
+  const negatives: VectorRef[] = [...(m.negative ?? []).map((id: Message) => ({ id: pointIdFromWire(id) })), ...(m.negative_vectors ?? []).map(vectorRefFromVector)];
+  return {
+    prefetch: [],
+    query: { kind: 'recommend', positives, negatives, strategy: strategyFromWire(m.strategy) },
+    using: m.using ?? '',
+    filter: m.filter,
+    scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
+    limit,
+    offset: boundedInt(m.offset, 'offset', 0, 0),
+    ...paramsFromWire(m.params),
+    lookupFrom: lookupFromWire(m.lookup_from),
+  };
+}
+
+/** DiscoverPoints as a query: with a target it is discovery, without one a context search. */
+export function discoverNodeFromWire(m: Message): QueryNode {
+  rejectFilter(m.filter);
+  const pairs: RefPair[] = (m.context ?? []).map((p: Message, i: number) => ({
+    positive: vectorRefFromExample(p.positive, `context[${i}].positive`),
+    negative: vectorRefFromExample(p.negative, `context[${i}].negative`),
+  }));
+  const target = m.target?.single ? vectorRefFromExample(m.target.single, 'target') : undefined;
+  return {
+    prefetch: [],
+    query: target ? { kind: 'discover', target, pairs } : { kind: 'context', pairs },
+    using: m.using ?? '',
+    filter: m.filter,
+    limit: boundedInt(m.limit ?? 0, 'limit', 0, 1),
+    offset: boundedInt(m.offset, 'offset', 0, 0),
+    ...paramsFromWire(m.params),
+    lookupFrom: lookupFromWire(m.lookup_from),
+  };
+}
