@@ -8,3 +8,4 @@ export { payloadFromMessage, payloadToMessage, valueFromMessage, valueToMessage,
 export { shardOf } from './routing.ts';
 export { parseJsonPath } from './json-path.ts';
 export { type Scorer, type ExamplePair, scaledFastSigmoid, fastSigmoid } from './scorers.ts';
+export * from './filter/index.ts';

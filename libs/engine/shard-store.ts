@@ -11,6 +11,7 @@
 //   retired labels are not reused until the optimiser compacts the shard.
 // - Payload objects are replaced, never mutated in place (snapshots share them).
 import { bestFirst, largerIsBetter, passesThreshold, scoreAt } from './distance.ts';
+import { compileFilter, type EvaluationEnv, estimateBySampling, type Filter, filteredEf, isEmptyFilter, PayloadIndexes, thresholdPoints } from './filter/index.ts';
 import { GraphIndex } from './graph/graph-index.ts';
 import { hnswSpaceFor } from './graph/space.ts';
 import {
@@ -49,6 +50,12 @@ export class ShardStore {
   private readonly vectors: VectorColumn;
   readonly graph: GraphIndex | null;
   readonly fieldIndexes = new Map<string, string>();
+  /** The payload indexes built for fieldIndexes, kept current by setPayloadOf(). */
+  private readonly indexes = new PayloadIndexes();
+  private readonly filterEnv: EvaluationEnv = {
+    hasVector: (label, name) => this.hasVector(label, name),
+    textIndexed: (path) => this.indexes.textIndexed(path),
+  };
 
   /**
    * @param graphFile a graph saved by a snapshot of this store, holding labels below graphUpTo
@@ -93,7 +100,10 @@ export class ShardStore {
       if (id === undefined) dead.push(label);
       else this.labels.set(id, label);
     }
-    for (const [field, type] of state.fieldIndexes) this.fieldIndexes.set(field, type);
+    for (const [field, type] of state.fieldIndexes) {
+      this.fieldIndexes.set(field, type);
+      this.indexes.declare(field, type, this.payloads); // indexes are rebuilt, never stored
+    }
     // The saved graph may predate deletes that the state has; the tail was never in it.
     for (let label = graphUpTo; label < this.ids.length; label++) this.graph?.insert(label, this.vectors.get(label));
     this.graph?.remove(dead);
@@ -150,10 +160,12 @@ export class ShardStore {
         return OK;
       }
       case 'create_field_index':
+        if (this.fieldIndexes.get(op.fieldName) !== op.fieldType) this.indexes.declare(op.fieldName, op.fieldType, this.payloads);
         this.fieldIndexes.set(op.fieldName, op.fieldType);
         return OK;
       case 'delete_field_index':
         this.fieldIndexes.delete(op.fieldName);
+        this.indexes.drop(op.fieldName);
         return OK;
       case 'set_payload':
       case 'overwrite_payload':
@@ -227,6 +239,7 @@ export class ShardStore {
    * and compaction load whole states instead. The payload object is replaced, never mutated.
    */
   private setPayloadOf(label: number, payload: Payload | null): void {
+    this.indexes.payloadChanged(label, this.payloads[label], payload); // keeps payload indexes current
     this.payloads[label] = payload;
   }
 
@@ -238,6 +251,77 @@ export class ShardStore {
     this.ids[label] = undefined;
     this.setPayloadOf(label, null);
     return label;
+  }
+
+  /** Whether the point at `label` has the vector `name` ('' = the default unnamed vector). */
+  hasVector(label: number, name: string): boolean {
+    return name === '' && this.ids[label] !== undefined; // every point has exactly the default vector
+  }
+
+  /** The filter as a test of labels: false for retired labels. */
+  private labelTest(filter: Filter): (label: number) => boolean {
+    const matches = compileFilter(filter, this.filterEnv);
+    return (label) => {
+      const id = this.ids[label];
+      return id !== undefined && matches({ label, id, payload: this.payloads[label] });
+    };
+  }
+
+  /**
+   * A byte per label, 1 for the live points matching `filter` (on a SharedArrayBuffer when
+   * `shared`, for the graph worker), and how many there are. Candidates from the payload indexes
+   * limit which labels are tested.
+   */
+  private matchBitmap(filter: Filter, shared = false): { allowed: Uint8Array; count: number } {
+    const n = this.ids.length;
+    const allowed = new Uint8Array(shared ? new SharedArrayBuffer(Math.max(1, n)) : new ArrayBuffer(Math.max(1, n)));
+    const test = this.labelTest(filter);
+    const candidates = this.indexes.candidates(filter, (id) => this.labels.get(id));
+    let count = 0;
+    if (candidates) {
+      for (const label of candidates.labels) if (label < n && test(label)) (allowed[label] = 1), count++;
+    } else {
+      for (let label = 0; label < n; label++) if (test(label)) (allowed[label] = 1), count++;
+    }
+    return { allowed, count };
+  }
+
+  /**
+   * Labels of the live points matching `filter`, ascending. Synchronous and deterministic (it
+   * reads only this store's state), so apply() may use it for writes that select by filter.
+   */
+  matchingLabels(filter: Filter): number[] {
+    const { allowed } = this.matchBitmap(filter);
+    const out: number[] = [];
+    for (let label = 0; label < this.ids.length; label++) if (allowed[label] === 1) out.push(label);
+    return out;
+  }
+
+  /** Ids of the live points matching `filter`, in label order. Same contract as matchingLabels. */
+  matchingIds(filter: Filter): PointId[] {
+    return this.matchingLabels(filter).map((label) => this.ids[label]!);
+  }
+
+  /**
+   * How many live points match: counted when `exact`, otherwise the planner's estimate (the
+   * indexes' candidate count, or a sample).
+   */
+  count(filter?: Filter, exact = true): number {
+    if (!filter || isEmptyFilter(filter)) return this.labels.size;
+    return exact ? this.matchBitmap(filter).count : this.estimateMatches(filter);
+  }
+
+  /** The planner's cardinality estimate for `filter` (an upper bound when an index narrows it). */
+  estimateMatches(filter: Filter): number {
+    const candidates = this.indexes.candidates(filter, (id) => this.labels.get(id));
+    if (candidates) return Math.min(candidates.size, this.labels.size);
+    const test = this.labelTest(filter);
+    return estimateBySampling(this.ids.length, this.labels.size, (label) => (this.ids[label] === undefined ? undefined : test(label)));
+  }
+
+  /** Points with an indexable value, per indexed field. */
+  indexedPointCounts(): Map<string, number> {
+    return this.indexes.pointCounts();
   }
 
   /** Points by id, in the order asked, missing ids omitted, duplicates once. */
@@ -254,9 +338,11 @@ export class ShardStore {
   }
 
   /** Up to `limit` points in id order, starting at `from` (inclusive). */
-  scroll(from: PointId | undefined, limit: number, selectors: ReadSelectors): PointRecord[] {
+  scroll(from: PointId | undefined, limit: number, selectors: ReadSelectors, filter?: Filter): PointRecord[] {
     const page: PointId[] = []; // sorted, at most `limit`: the smallest ids seen so far
-    for (const id of this.labels.keys()) {
+    const allowed = filter && !isEmptyFilter(filter) ? this.matchBitmap(filter).allowed : null;
+    for (const [id, label] of this.labels) {
+      if (allowed && allowed[label] !== 1) continue;
       if (from !== undefined && compareIds(id, from) < 0) continue;
       if (page.length === limit && compareIds(id, page[limit - 1]) >= 0) continue;
       let at = page.length;
@@ -275,6 +361,7 @@ export class ShardStore {
   async search(req: SearchRequest): Promise<ScoredRecord[]> {
     if (req.top <= 0 || this.labels.size === 0) return [];
     if (req.scorer || req.candidates) return this.scanScored(req);
+    if (req.filter && !isEmptyFilter(req.filter)) return this.filteredSearch(req, req.filter);
     const { distance, dim, hnsw } = this.params;
     const small = (this.labels.size * dim * 4) / 1024 < hnsw.fullScanThresholdKb;
     let candidates: Candidate[];
@@ -293,11 +380,12 @@ export class ShardStore {
     return this.finish(req, candidates);
   }
 
-  /** A custom scorer or a candidate list: every live (candidate) label scored exactly. */
+  /** A custom scorer or a candidate list: every live (candidate) label matching the filter, if any, scored exactly. */
   private scanScored(req: SearchRequest): ScoredRecord[] {
+    const passes = req.filter && !isEmptyFilter(req.filter) ? this.labelTest(req.filter) : (label: number) => this.ids[label] !== undefined;
     const labels = req.candidates
-      ? [...new Set(req.candidates.map((id) => this.labels.get(id)).filter((l): l is number => l !== undefined))]
-      : this.ids.flatMap((id, label) => (id === undefined ? [] : [label]));
+      ? [...new Set(req.candidates.map((id) => this.labels.get(id)).filter((l): l is number => l !== undefined && passes(l)))]
+      : this.ids.flatMap((_id, label) => (passes(label) ? [label] : []));
     if (!req.scorer) return this.finish(req, this.scoreLabels(req, labels));
     const score = candidateScorer(req.scorer, this.params.distance);
     const dim = this.params.dim;
@@ -314,6 +402,35 @@ export class ShardStore {
         ...this.record(c.label, req.selectors), score: c.score, version: this.versions[c.label],
         ...(c.orderValue === undefined ? {} : { orderValue: c.orderValue }),
       }));
+  }
+
+  /**
+   * A filtered search, planned as in filter/planner.ts: exact among the matching points when the
+   * estimate is below the full-scan threshold, else the graph walk restricted to the matching
+   * labels plus the exact filtered scan of the tail. A graph answer shorter than the matching
+   * indexed points allow (a walk cut off by a very selective filter) is replaced by the exact scan.
+   */
+  private async filteredSearch(req: SearchRequest, filter: Filter): Promise<ScoredRecord[]> {
+    const { dim, hnsw } = this.params;
+    const graph = this.graph;
+    const graphUsable = !req.exact && graph !== null && !graph.failed && graph.indexedUpTo > 0;
+    const exactAmongMatches = () => {
+      const { allowed } = this.matchBitmap(filter);
+      return this.finish(req, this.exactTop(req, 0, (label) => allowed[label] === 1));
+    };
+    if (!graphUsable || this.estimateMatches(filter) < thresholdPoints(hnsw.fullScanThresholdKb, dim)) return exactAmongMatches();
+    const { allowed, count } = this.matchBitmap(filter, true);
+    const upTo = Math.min(graph!.indexedUpTo, this.ids.length);
+    let matchedIndexed = 0;
+    for (let label = 0; label < upTo; label++) matchedIndexed += allowed[label];
+    const ef = filteredEf(req.hnswEf ?? hnsw.efConstruct, req.top, count, this.labels.size);
+    const fromGraph = await graph!.search(req.vector, req.top, ef, allowed).catch(() => null);
+    // After the await: labels retired meanwhile are dropped, and the filter is checked again.
+    const test = this.labelTest(filter);
+    const tailFrom = Math.min(upTo, this.ids.length);
+    const live = (fromGraph ?? []).filter((label) => label < tailFrom && test(label));
+    if (fromGraph === null || fromGraph.length < Math.min(req.top, matchedIndexed)) return exactAmongMatches();
+    return this.finish(req, [...this.scoreLabels(req, live), ...this.exactTop(req, tailFrom, test)]);
   }
 
   private finish(req: SearchRequest, candidates: Candidate[]): ScoredRecord[] {
@@ -333,10 +450,10 @@ export class ShardStore {
   }
 
   /**
-   * Exact top-k over the live labels from `fromLabel` on. Keeps the best k in a small sorted array
+   * Exact top-k over the live labels from `fromLabel` on (only those `accept` takes, if given). Keeps the best k in a small sorted array
    * (k is small); allocates only for points that enter it.
    */
-  private exactTop(req: SearchRequest, fromLabel: number): Candidate[] {
+  private exactTop(req: SearchRequest, fromLabel: number, accept?: (label: number) => boolean): Candidate[] {
     const { distance, dim } = this.params;
     const data = this.vectors.raw;
     const sign = largerIsBetter(distance) ? -1 : 1; // compare as "smaller is better"
@@ -345,7 +462,7 @@ export class ShardStore {
     let worst = Number.POSITIVE_INFINITY; // sign * score of best[k-1] once full
     const ids = this.ids;
     for (let label = fromLabel; label < ids.length; label++) {
-      if (ids[label] === undefined) continue;
+      if (ids[label] === undefined || (accept && !accept(label))) continue;
       const score = scoreAt(distance, req.vector, data, label * dim);
       const key = sign * score;
       if (best.length === k && key >= worst) continue;

@@ -1,4 +1,5 @@
 // The engine's vocabulary. Nothing here knows about gRPC, protobuf or queues.
+import type { Filter } from './filter/model.ts';
 import type { Scorer } from './scorers.ts';
 
 /** A point id: an unsigned 64-bit integer (as bigint, never a JS number) or a canonical UUID string. */
@@ -81,6 +82,8 @@ export interface SearchRequest {
   scoreThreshold?: number;
   hnswEf?: number;
   exact?: boolean;
+  /** Only points matching it (see filter/). */
+  filter?: Filter;
   selectors: ReadSelectors;
   /** Score by this instead of nearness to `vector` (exact scan, larger is better; see scorers.ts). */
   scorer?: Scorer;

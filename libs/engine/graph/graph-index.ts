@@ -101,8 +101,9 @@ export class GraphIndex {
     this.post({ type: 'delete', labels });
   }
 
-  async search(query: Float32Array, k: number, ef: number): Promise<number[]> {
-    const reply = await this.call({ type: 'search', id: this.nextId++, query, k, ef });
+  /** `allowed` (on a SharedArrayBuffer, so it is not copied): only labels whose byte is 1 are returned. */
+  async search(query: Float32Array, k: number, ef: number, allowed?: Uint8Array): Promise<number[]> {
+    const reply = await this.call({ type: 'search', id: this.nextId++, query, k, ef, ...(allowed ? { allowed } : {}) });
     return reply.type === 'result' ? reply.labels : [];
   }
 

@@ -86,7 +86,9 @@ port.on('message', (message: ToWorker) => {
         graph.setEf(Math.max(message.ef, k));
         let labels: number[];
         try {
-          labels = graph.searchKnn(toArray(message.query, 0, config.dim), k).neighbors;
+          const allowed = message.allowed;
+          const filter = allowed ? (label: number) => label < allowed.length && allowed[label] === 1 : undefined;
+          labels = graph.searchKnn(toArray(message.query, 0, config.dim), k, filter).neighbors;
         } catch {
           labels = []; // fewer live elements than k (many deleted): the caller's exact tail still answers
         }

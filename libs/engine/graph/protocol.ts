@@ -16,7 +16,8 @@ export interface GraphConfig {
 export type ToWorker =
   | { type: 'insert'; firstLabel: number; count: number; vectors: Float32Array }
   | { type: 'delete'; labels: number[] }
-  | { type: 'search'; id: number; query: Float32Array; k: number; ef: number }
+  /** `allowed`: when set, only labels whose byte is 1 may be returned (a filtered search). */
+  | { type: 'search'; id: number; query: Float32Array; k: number; ef: number; allowed?: Uint8Array }
   | { type: 'save'; id: number; file: string }
   /** Stop between two chunks: terminating a thread inside a native hnswlib call aborts the process. */
   | { type: 'close' };
