@@ -9,3 +9,4 @@ export * from './convert/selectors.ts';
 export * from './convert/collection-config.ts';
 export * from './convert/collection-update.ts';
 export * from './convert/field-index.ts';
+export * from './convert/filter.ts';

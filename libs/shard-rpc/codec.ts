@@ -1,6 +1,6 @@
 // Domain <-> internal shard RPC message shapes (proto/internal/shard.proto).
 import {
-  floatsFromBytes, floatsToBytes, payloadFromMessage, payloadToMessage, pointKeyFromMessage, pointKeyToMessage,
+  decodeFilter, encodeFilter, type Filter, floatsFromBytes, floatsToBytes, payloadFromMessage, payloadToMessage, pointKeyFromMessage, pointKeyToMessage,
   type PayloadSelector, type PointRecord, type ReadSelectors, type ScoredRecord, type Scorer, type SearchRequest,
 } from '../engine/index.ts';
 
@@ -29,7 +29,17 @@ export function searchToMessage(replica: string, r: SearchRequest): Message {
     selectors: selectorsToMessage(r.selectors),
     ...(r.scorer ? { scorer: scorerToMessage(r.scorer) } : {}),
     ...(r.candidates ? { restricted: true, candidates: r.candidates.map(pointKeyToMessage) } : {}),
+    ...(r.filter ? { filter: Buffer.from(encodeFilter(r.filter)) } : {}),
   };
+}
+
+/** A filter for a shard request field (bytes; empty when there is none). */
+export function filterToBytes(filter: Filter | undefined): Buffer | undefined {
+  return filter ? Buffer.from(encodeFilter(filter)) : undefined;
+}
+
+export function filterFromBytes(bytes: Uint8Array | undefined | null): Filter | undefined {
+  return bytes && bytes.length > 0 ? decodeFilter(bytes) : undefined;
 }
 
 export function searchFromMessage(m: Message): SearchRequest {
@@ -42,6 +52,7 @@ export function searchFromMessage(m: Message): SearchRequest {
     selectors: selectorsFromMessage(m.selectors),
     ...(m.scorer ? { scorer: scorerFromMessage(m.scorer) } : {}),
     ...(m.restricted ? { candidates: (m.candidates ?? []).map(pointKeyFromMessage) } : {}),
+    filter: filterFromBytes(m.filter),
   };
 }
 

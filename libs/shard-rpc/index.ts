@@ -1,2 +1,2 @@
-export type { ReplicaReader, ReplicaStats } from './replica-reader.ts';
+export type { CountQuery, ReplicaReader, ReplicaStats } from './replica-reader.ts';
 export { addShardRpc, RemoteReplicaReader } from './service.ts';

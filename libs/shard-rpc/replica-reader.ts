@@ -1,6 +1,13 @@
 // Reads of one shard replica, wherever it lives: the indexer in this process answers directly,
 // one elsewhere through the internal shard RPC. Both speak these domain types.
-import type { PointId, PointRecord, ReadSelectors, ScoredRecord, SearchRequest } from '../engine/index.ts';
+import type { Filter, PointId, PointRecord, ReadSelectors, ScoredRecord, SearchRequest } from '../engine/index.ts';
+
+/** What Count asks of a replica: the points matching `filter` (all without one). */
+export interface CountQuery {
+  filter?: Filter;
+  /** The planner's estimate may answer (Count with exact=false). */
+  estimate?: boolean;
+}
 
 export interface ReplicaStats {
   points: number;
@@ -13,8 +20,8 @@ export interface ReplicaStats {
 export interface ReplicaReader {
   search(replica: string, request: SearchRequest, signal?: AbortSignal): Promise<ScoredRecord[]>;
   get(replica: string, ids: PointId[], selectors: ReadSelectors, signal?: AbortSignal): Promise<PointRecord[]>;
-  count(replica: string, signal?: AbortSignal): Promise<number>;
-  /** Up to `limit` points in Qdrant's id order from `from` (inclusive). */
-  scroll(replica: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, signal?: AbortSignal): Promise<PointRecord[]>;
+  count(replica: string, signal?: AbortSignal, query?: CountQuery): Promise<number>;
+  /** Up to `limit` points in Qdrant's id order from `from` (inclusive), only those matching `filter` if given. */
+  scroll(replica: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, signal?: AbortSignal, filter?: Filter): Promise<PointRecord[]>;
   stats(replica: string, signal?: AbortSignal): Promise<ReplicaStats>;
 }

@@ -6,9 +6,9 @@ import * as protoLoader from '@grpc/proto-loader';
 import { type ErrorKind, QuiverError } from '../errors/index.ts';
 import { loaderOptions } from '../api/proto.ts';
 import { toStatus } from '../api/status.ts';
-import { pointKeyFromMessage, pointKeyToMessage, type PointId, type ReadSelectors, type SearchRequest } from '../engine/index.ts';
-import { pointToMessage, recordFromMessage, scoredFromMessage, searchFromMessage, searchToMessage, selectorsFromMessage, selectorsToMessage } from './codec.ts';
-import type { ReplicaReader } from './replica-reader.ts';
+import { type Filter, pointKeyFromMessage, pointKeyToMessage, type PointId, type ReadSelectors, type SearchRequest } from '../engine/index.ts';
+import { filterFromBytes, filterToBytes, pointToMessage, recordFromMessage, scoredFromMessage, searchFromMessage, searchToMessage, selectorsFromMessage, selectorsToMessage } from './codec.ts';
+import type { CountQuery, ReplicaReader } from './replica-reader.ts';
 
 const definition = protoLoader.loadSync('internal/shard.proto', loaderOptions);
 // biome-ignore lint: grpc-js returns a loosely typed object tree
@@ -32,9 +32,9 @@ export function addShardRpc(server: grpc.Server, reader: ReplicaReader): void {
     Get: unary(async (m) => ({
       points: (await reader.get(m.replica, (m.ids ?? []).map(pointKeyFromMessage), selectorsFromMessage(m.selectors))).map(pointToMessage),
     })),
-    Count: unary(async (m) => ({ count: String(await reader.count(m.replica)) })),
+    Count: unary(async (m) => ({ count: String(await reader.count(m.replica, undefined, { filter: filterFromBytes(m.filter), estimate: Boolean(m.estimate) })) })),
     Scroll: unary(async (m) => ({
-      points: (await reader.scroll(m.replica, m.from ? pointKeyFromMessage(m.from) : undefined, m.limit ?? 0, selectorsFromMessage(m.selectors))).map(pointToMessage),
+      points: (await reader.scroll(m.replica, m.from ? pointKeyFromMessage(m.from) : undefined, m.limit ?? 0, selectorsFromMessage(m.selectors), undefined, filterFromBytes(m.filter))).map(pointToMessage),
     })),
     Stats: unary(async (m) => {
       const stats = await reader.stats(m.replica);
@@ -89,12 +89,16 @@ export class RemoteReplicaReader implements ReplicaReader {
     return (response.points ?? []).map(recordFromMessage);
   }
 
-  async count(replica: string, signal?: AbortSignal) {
-    return Number((await this.call('Count', { replica }, signal)).count ?? 0);
+  async count(replica: string, signal?: AbortSignal, query: CountQuery = {}) {
+    const request = { replica, filter: filterToBytes(query.filter), estimate: Boolean(query.estimate) };
+    return Number((await this.call('Count', request, signal)).count ?? 0);
   }
 
-  async scroll(replica: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, signal?: AbortSignal) {
-    const request = { replica, limit, selectors: selectorsToMessage(selectors), ...(from === undefined ? {} : { from: pointKeyToMessage(from) }) };
+  async scroll(replica: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, signal?: AbortSignal, filter?: Filter) {
+    const request = {
+      replica, limit, selectors: selectorsToMessage(selectors), filter: filterToBytes(filter),
+      ...(from === undefined ? {} : { from: pointKeyToMessage(from) }),
+    };
     const response = await this.call('Scroll', request, signal);
     return (response.points ?? []).map(recordFromMessage);
   }

@@ -10,10 +10,10 @@ import type { Redis } from 'ioredis';
 import {
   type Catalog, type CollectionRecord, HEARTBEAT_INTERVAL_MS, type Keys, type Registry, replicaKey, shardParamsOf,
 } from '../../libs/cluster/index.ts';
-import { type OperationOutcome, type PointId, type ReadSelectors, type SearchRequest, ShardReplica } from '../../libs/engine/index.ts';
+import { type Filter, type OperationOutcome, type PointId, type ReadSelectors, type SearchRequest, ShardReplica } from '../../libs/engine/index.ts';
 import { QuiverError } from '../../libs/errors/index.ts';
 import { CompletionPublisher, type OperationQueues, startReplicaWorker } from '../../libs/queue/index.ts';
-import type { ReplicaReader } from '../../libs/shard-rpc/index.ts';
+import type { CountQuery, ReplicaReader } from '../../libs/shard-rpc/index.ts';
 import type { Logger } from '../common/logger.ts';
 
 interface HostedReplica {
@@ -188,12 +188,12 @@ export class Indexer implements ReplicaReader {
     return (await this.replica(key)).store.get(ids, selectors);
   }
 
-  async count(key: string) {
-    return (await this.replica(key)).store.pointCount;
+  async count(key: string, _signal?: AbortSignal, query: CountQuery = {}) {
+    return (await this.replica(key)).store.count(query.filter, !query.estimate);
   }
 
-  async scroll(key: string, from: PointId | undefined, limit: number, selectors: ReadSelectors) {
-    return (await this.replica(key)).store.scroll(from, limit, selectors);
+  async scroll(key: string, from: PointId | undefined, limit: number, selectors: ReadSelectors, _signal?: AbortSignal, filter?: Filter) {
+    return (await this.replica(key)).store.scroll(from, limit, selectors, filter);
   }
 
   async stats(key: string) {

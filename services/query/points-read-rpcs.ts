@@ -1,7 +1,7 @@
 // qdrant.Points read RPCs: fan out to one replica per shard, merge, and answer in Qdrant's terms
 // (score order per distance, offset after the merge, strict score_threshold, missing ids omitted).
 import {
-  boundedInt, collectionName, finiteNumber, pointIdFromWire, pointIdToWire, queryVectorFromWire,
+  boundedInt, collectionName, filterFromWire, finiteNumber, pointIdFromWire, pointIdToWire, queryVectorFromWire,
   readSelectorsFromWire, rejectShardKeySelector, vectorOutput,
 } from '../../libs/api/index.ts';
 import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
@@ -14,13 +14,6 @@ import type { ReplicaRouter } from '../common/replica-router.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
-
-function rejectFilter(filter: Message | undefined): void {
-  const conditions = (list: unknown) => (Array.isArray(list) ? list.length : 0);
-  if (filter && conditions(filter.must) + conditions(filter.should) + conditions(filter.must_not) + conditions(filter.min_should?.conditions) > 0) {
-    throw notSupportedYet('Filtering');
-  }
-}
 
 function idKey(id: PointId): string {
   return typeof id === 'bigint' ? `n${id}` : `u${id}`;
@@ -45,7 +38,7 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
     if (!space) throw badInput('Not existing vector name error: ');
     if (req.sparse_indices) throw badInput('Sparse vector must be named');
     rejectShardKeySelector(req);
-    rejectFilter(req.filter);
+    const filter = filterFromWire(req.filter);
     const limit = boundedInt(req.limit ?? 0, 'limit', 0, 1); // required; proto3 sends 0 as absent
     const offset = boundedInt(req.offset, 'offset', 0, 0);
     const vector = prepareVector(space.distance, queryVectorFromWire(req.vector, space));
@@ -55,6 +48,7 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
       scoreThreshold: finiteNumber(req.score_threshold, 'score_threshold'),
       hnswEf: req.params?.hnsw_ef === undefined ? undefined : boundedInt(req.params.hnsw_ef, 'params.hnsw_ef', 0, 1),
       exact: req.params?.exact === true,
+      filter,
       selectors: readSelectorsFromWire(req, false),
     };
     const routed = await router.routeAll(record);
@@ -118,14 +112,14 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
       // every shard for limit+1 points, and the extra one, if any, is the next page's offset.
       handler: async (req, ctx) => {
         const record = await collection(req);
-        rejectFilter(req.filter);
+        const filter = filterFromWire(req.filter);
         if (req.order_by) throw notSupportedYet('Scroll with order_by');
         rejectShardKeySelector(req);
         const limit = boundedInt(req.limit, 'limit', 10, 1, 0xffffffff);
         const from = req.offset ? pointIdFromWire(req.offset) : undefined;
         const selectors = readSelectorsFromWire(req, true);
         const routed = await router.routeAll(record);
-        const perShard = await Promise.all(routed.map((r) => r.reader.scroll(r.replica, from, limit + 1, selectors, ctx.signal)));
+        const perShard = await Promise.all(routed.map((r) => r.reader.scroll(r.replica, from, limit + 1, selectors, ctx.signal, filter)));
         const page = perShard.flat().sort((a, b) => compareIds(a.id, b.id)).slice(0, limit + 1);
         const next = page.length > limit ? page.pop() : undefined;
         return { result: page.map(retrievedPoint), ...(next ? { next_page_offset: pointIdToWire(next.id) } : {}) };
@@ -135,9 +129,10 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
       access: 'read',
       handler: async (req, ctx) => {
         const record = await collection(req);
-        rejectFilter(req.filter);
+        // Qdrant counts exactly unless asked not to; an estimate may answer exact=false.
+        const query = { filter: filterFromWire(req.filter), estimate: req.exact === false };
         const routed = await router.routeAll(record);
-        const counts = await Promise.all(routed.map((r) => r.reader.count(r.replica, ctx.signal)));
+        const counts = await Promise.all(routed.map((r) => r.reader.count(r.replica, ctx.signal, query)));
         return { result: { count: String(counts.reduce((a, b) => a + b, 0)) } };
       },
     },
