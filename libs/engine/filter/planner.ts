@@ -37,5 +37,5 @@ export function estimateBySampling(labelCount: number, liveCount: number, test: 
 /** The beam width of a filtered graph walk: wider as fewer points pass, within a bound. */
 export function filteredEf(ef: number, top: number, matched: number, live: number): number {
   const selectivity = live > 0 ? Math.max(matched / live, 1e-3) : 1;
-  return Math.min(Math.max(ef, top) / selectivity, Math.max(ef, top, 4096));
+  return Math.ceil(Math.min(Math.max(ef, top) / selectivity, Math.max(ef, top, 4096)));
 }
