@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { FieldType, type Filter } from '@qdrant/js-client-grpc';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { FieldType, type FilterSchema } from '@qdrant/js-client-grpc';
 import { bruteForce, closeScore, randomVectors, rng } from '../support/data.ts';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, type Json, enable, idOf, pid, toPayload } from '../support/wire.ts';
@@ -22,6 +23,8 @@ const DAY = 86_400_000;
 const JAN_2024 = Date.UTC(2024, 0, 1);
 
 type Doc = { [k: string]: Json };
+/** A qdrant.Filter as the client accepts it (a plain object literal). */
+type Filter = MessageInitShape<typeof FilterSchema>;
 const vectors = randomVectors(N, DIM, 11);
 const docs: (Doc | null)[] = [];
 {

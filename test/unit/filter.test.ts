@@ -130,9 +130,9 @@ test('geo radius (haversine metres), bounding box and polygon with a hole', () =
 
 test('is_empty and is_null, as conditions and as FieldCondition flags', () => {
   const isEmpty: Filter = must({ kind: 'is_empty', key: 'a' });
-  assert.deepEqual([{}, { a: null }, { a: [] }, { a: [null] }, { a: 0n }, { a: '' }].map((p) => holds(isEmpty, p)), [true, true, true, false, false, false]);
+  assert.deepEqual(([{}, { a: null }, { a: [] }, { a: [null] }, { a: 0n }, { a: '' }] as Payload[]).map((p) => holds(isEmpty, p)), [true, true, true, false, false, false]);
   const isNull: Filter = must({ kind: 'is_null', key: 'a' });
-  assert.deepEqual([{}, { a: null }, { a: [] }, { a: [1n, null] }, { a: 0n }].map((p) => holds(isNull, p)), [false, true, false, true, false]);
+  assert.deepEqual(([{}, { a: null }, { a: [] }, { a: [1n, null] }, { a: 0n }] as Payload[]).map((p) => holds(isNull, p)), [false, true, false, true, false]);
   assert.equal(holds(must(field('a', { isEmpty: false })), { a: [1n] }), true);
   assert.equal(holds(must(field('a', { isEmpty: false })), {}), false);
   assert.equal(holds(must(field('a', { isNull: true })), { a: null }), true);
