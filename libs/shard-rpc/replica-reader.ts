@@ -15,6 +15,8 @@ export interface ReplicaStats {
   unindexed: number;
   /** Why the replica's HNSW graph failed (its searches scan exactly), when it did. */
   indexError?: string;
+  /** Per payload index (field name): points holding a value of the index's type. */
+  indexedPoints?: Record<string, number>;
 }
 
 export interface ReplicaReader {

@@ -38,7 +38,8 @@ export function addShardRpc(server: grpc.Server, reader: ReplicaReader): void {
     })),
     Stats: unary(async (m) => {
       const stats = await reader.stats(m.replica);
-      return { points: String(stats.points), unindexed: String(stats.unindexed), index_error: stats.indexError ?? '' };
+      const indexed_points = Object.fromEntries(Object.entries(stats.indexedPoints ?? {}).map(([field, n]) => [field, String(n)]));
+      return { points: String(stats.points), unindexed: String(stats.unindexed), index_error: stats.indexError ?? '', indexed_points };
     }),
   });
 }
@@ -105,10 +106,12 @@ export class RemoteReplicaReader implements ReplicaReader {
 
   async stats(replica: string, signal?: AbortSignal) {
     const response = await this.call('Stats', { replica }, signal);
+    const indexedPoints = Object.fromEntries(Object.entries(response.indexed_points ?? {}).map(([field, n]) => [field, Number(n)]));
     return {
       points: Number(response.points ?? 0),
       unindexed: Number(response.unindexed ?? 0),
       ...(response.index_error ? { indexError: String(response.index_error) } : {}),
+      indexedPoints,
     };
   }
 

@@ -199,7 +199,12 @@ export class Indexer implements ReplicaReader {
   async stats(key: string) {
     const { store } = await this.replica(key);
     const failed = store.graph?.failed;
-    return { points: store.pointCount, unindexed: store.unindexedCount, ...(failed ? { indexError: failed.message } : {}) };
+    return {
+      points: store.pointCount,
+      unindexed: store.unindexedCount,
+      ...(failed ? { indexError: failed.message } : {}),
+      indexedPoints: Object.fromEntries(store.indexedPointCounts()),
+    };
   }
 
   /**

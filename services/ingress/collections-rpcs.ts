@@ -34,6 +34,13 @@ function aliasActions(actions: Message[] | undefined): AliasAction[] {
   });
 }
 
+/** Per-field sums of the shards' per-index point counts. */
+function sumByField(perShard: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const shard of perShard) for (const [field, n] of Object.entries(shard)) out[field] = (out[field] ?? 0) + n;
+  return out;
+}
+
 export function collectionsRpcs({ catalog, registry, router, queues }: CollectionsDeps): RpcTable {
   const figures = async (record: CollectionRecord) => {
     const routed = await router.routeAll(record);
@@ -48,6 +55,7 @@ export function collectionsRpcs({ catalog, registry, router, queues }: Collectio
       indexedCount: Math.max(0, points - sum(stats.map((s) => s.unindexed))),
       queued: sum(backlogs),
       indexErrors: stats.flatMap((s) => (s.indexError ? [s.indexError] : [])),
+      indexedPoints: sumByField(stats.map((s) => s.indexedPoints ?? {})),
     };
   };
 

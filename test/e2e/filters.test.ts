@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { FieldType, type FilterSchema } from '@qdrant/js-client-grpc';
+import { FieldType, type FilterSchema, PayloadSchemaType, TokenizerType } from '@qdrant/js-client-grpc';
 import { bruteForce, closeScore, randomVectors, rng } from '../support/data.ts';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, type Json, enable, idOf, pid, toPayload } from '../support/wire.ts';
@@ -342,6 +342,40 @@ describe('with payload indexes', () => {
     for (const i of gone) live.delete(idOfIndex(i));
     await checkCounts();
     await checkScroll(byName('integer'), 64);
+  });
+});
+
+describe('payload schema and full-text index', () => {
+  test('CollectionInfo.payload_schema lists each index with its type and the points it holds', async () => {
+    const info = (await q.client.api('collections').get({ collectionName: C })).result!;
+    const docsNow = [...live.values()].map((p) => p.doc);
+    const holding = (test: (v: Json) => boolean, key: string) => docsNow.filter((d) => anyElement(valuesAt(d, key), test)).length;
+    assert.equal(info.payloadSchema.color.dataType, PayloadSchemaType.Keyword);
+    assert.equal(info.payloadSchema.color.points, BigInt(holding((v) => typeof v === 'string', 'color')));
+    assert.equal(info.payloadSchema.n.dataType, PayloadSchemaType.Integer);
+    assert.equal(info.payloadSchema.n.points, BigInt(holding((v) => typeof v === 'bigint', 'n')));
+    assert.equal(info.payloadSchema.loc.dataType, PayloadSchemaType.Geo);
+    assert.equal(info.payloadSchema['diet[].food'].points, BigInt(docsNow.filter((d) => Array.isArray(d?.diet) && d.diet.length > 0).length));
+  });
+
+  test('a text index makes Match.text a token test, and its params are echoed', async () => {
+    const textParams = { indexParams: { case: 'textIndexParams' as const, value: { tokenizer: TokenizerType.Word, lowercase: true } } };
+    await q.client.api('points').createFieldIndex({ collectionName: C, fieldName: 'text', fieldType: FieldType.FieldTypeText, fieldIndexParams: textParams, wait: true });
+    const info = (await q.client.api('collections').get({ collectionName: C })).result!;
+    assert.equal(info.payloadSchema.text.dataType, PayloadSchemaType.Text);
+    const echoed = info.payloadSchema.text.params?.indexParams;
+    assert.equal(echoed?.case, 'textIndexParams');
+    assert.equal(echoed?.case === 'textIndexParams' ? echoed.value.tokenizer : undefined, TokenizerType.Word);
+    const words = (d: Doc | null) => (typeof d?.text === 'string' ? d.text.split(' ') : []);
+    const tokens: Case = {
+      name: 'text with an index: every token, any order, case-folded',
+      filter: { must: [field('text', { match: { matchValue: { case: 'text', value: 'GAMMA alpha' } } })] },
+      expect: (d) => words(d).includes('gamma') && words(d).includes('alpha'),
+    };
+    assert.equal((await q.client.api('points').count({ collectionName: C, filter: tokens.filter })).result?.count, BigInt(expectedIds(tokens).length));
+    const substring = { must: [field('text', { match: { matchValue: { case: 'text', value: 'ta gam' } } })] };
+    assert.equal((await q.client.api('points').count({ collectionName: C, filter: substring })).result?.count, 0n, 'no longer a substring test');
+    await checkScroll(tokens, 40);
   });
 });
 

@@ -92,13 +92,19 @@ export interface CollectionFigures {
   queued: number;
   /** Replicas whose HNSW graph failed (they answer by exact scan): Qdrant's failed optimizer. */
   indexErrors?: string[];
+  /** Per payload index: points holding a value it indexes, over all shards. */
+  indexedPoints?: Record<string, number>;
 }
 
 export function collectionInfo(record: CollectionRecord, figures: CollectionFigures): Message {
   const payloadSchema: Message = {};
   for (const [field, type] of Object.entries(record.payloadIndexes)) {
     const params = record.payloadIndexParams?.[field];
-    payloadSchema[field] = { data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType', ...(params ? { params } : {}) };
+    payloadSchema[field] = {
+      data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType',
+      ...(params ? { params } : {}),
+      points: String(figures.indexedPoints?.[field] ?? 0),
+    };
   }
   const indexError = figures.indexErrors?.[0];
   const optimizing = figures.queued > 0 || figures.indexedCount < figures.pointsCount;

@@ -2,7 +2,8 @@
 // PayloadIndexParams given with it (stored with the declaration in the catalog, so that
 // CollectionInfo.payload_schema echoes them as Qdrant does). The type may come from field_type,
 // from the params' variant, or both when they agree.
-import { badInput, validationError } from '../../errors/index.ts';
+import { parseJsonPath } from '../../engine/index.ts';
+import { badInput, QuiverError, validationError } from '../../errors/index.ts';
 import { clean } from './config-diffs.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -31,6 +32,7 @@ export function fieldIndexFromRequest(req: Message, isFieldType: (name: unknown)
   if (typeof req.field_name !== 'string' || req.field_name.length === 0) {
     throw validationError('field_name', 'length must be at least 1');
   }
+  if (!parseJsonPath(req.field_name)) throw new QuiverError('bad_input', `Invalid json path: '${req.field_name}'`); // as filters read it
   const given = req.field_index_params as Message | undefined;
   const variant = given ? Object.keys(FIELD_TYPE_BY_PARAMS).find((k) => given[k]) : undefined;
   if (given && !variant && Object.keys(clean(given)).some((k) => k !== 'index_params')) throw badInput('cannot convert field_index_params');
