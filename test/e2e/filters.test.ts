@@ -404,7 +404,7 @@ describe('bad filters', () => {
     await rejects({ must: [field('loc', { geoPolygon: { exterior: { points: [{ lon: 0, lat: 0 }, { lon: 1, lat: 0 }, { lon: 1, lat: 1 }, { lon: 0, lat: 1 }] } } })] }, /closed line/);
     await rejects({ must: [field('loc', { geoRadius: { center: { lon: 0, lat: 95 }, radius: 10 } })] }, /Latitude/);
     await rejects({ minShould: { conditions: [keyword('color', 'red')], minCount: 0n } }, /min_count/);
-    await rejects({ must: [keyword('a..b', 'x')] }, /json path/);
+    await rejects({ must: [keyword('a..b', 'x')] }, /Invalid json path/);
     await rejects({ must: [{ conditionOneOf: { case: 'hasId', value: { hasId: [pid('not-a-uuid')] } } }] }, /Unable to parse UUID/);
   });
 });

@@ -52,7 +52,7 @@ function conditions(list: Message[] | undefined, field: string): Condition[] {
 
 function key(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0) throw validationError(field, 'key must not be empty');
-  if (!parsePath(value)) throw badInput(`Failed to parse json path: ${value}`);
+  if (!parsePath(value)) throw new QuiverError('bad_input', `Invalid json path: '${value}'`);
   return value;
 }
 

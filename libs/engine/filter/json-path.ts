@@ -1,44 +1,17 @@
-// Qdrant's payload key paths: `a`, `a.b`, `a[].b` (every element of the array a), `a[2].b` (one
-// element), `"quoted.key".c`. A path names zero or more values; arrays are expanded only where the
-// path says `[]` (the last value may itself be an array: conditions test its elements).
+// Reading payload values by Qdrant's key paths: `a`, `a.b`, `a[].b` (every element of the array
+// a), `a[2].b` (one element), `"quoted.key".c` (parsed by ../json-path.ts). A path names zero or
+// more values; arrays are expanded only where the path says `[]` (the last value may itself be an
+// array: conditions test its elements).
+import { parseJsonPath } from '../json-path.ts';
 import type { PayloadValue } from '../types.ts';
 
 export type PathStep = { key: string } | { index: number } | { all: true };
 
-/** The steps of a path, or null when it is malformed. */
+/** The steps of a path (Qdrant's key-path syntax, one parser for the repo), or null when it is malformed. */
 export function parsePath(path: string): PathStep[] | null {
-  const steps: PathStep[] = [];
-  let i = 0;
-  const n = path.length;
-  if (n === 0) return null;
-  while (i < n) {
-    if (path[i] === '"') {
-      const end = path.indexOf('"', i + 1);
-      if (end < 0 || end === i + 1) return null;
-      steps.push({ key: path.slice(i + 1, end) });
-      i = end + 1;
-    } else {
-      let end = i;
-      while (end < n && path[end] !== '.' && path[end] !== '[') end++;
-      if (end === i) return null;
-      steps.push({ key: path.slice(i, end) });
-      i = end;
-    }
-    while (i < n && path[i] === '[') {
-      const close = path.indexOf(']', i);
-      if (close < 0) return null;
-      const inside = path.slice(i + 1, close);
-      if (inside === '') steps.push({ all: true });
-      else if (/^\d+$/.test(inside)) steps.push({ index: Number(inside) });
-      else return null;
-      i = close + 1;
-    }
-    if (i < n) {
-      if (path[i] !== '.' || i === n - 1) return null;
-      i++;
-    }
-  }
-  return steps;
+  const parsed = parseJsonPath(path);
+  if (!parsed) return null;
+  return [{ key: parsed.first }, ...parsed.rest.map((step): PathStep => ('every' in step ? { all: true } : step))];
 }
 
 function isObject(value: PayloadValue | undefined): value is { [key: string]: PayloadValue } {
