@@ -272,11 +272,12 @@ export class ShardStore {
    * `shared`, for the graph worker), and how many there are. Candidates from the payload indexes
    * limit which labels are tested.
    */
-  private matchBitmap(filter: Filter, shared = false): { allowed: Uint8Array; count: number } {
+  private matchBitmap(
+    filter: Filter, shared = false, candidates = this.candidatesFor(filter),
+  ): { allowed: Uint8Array; count: number } {
     const n = this.ids.length;
     const allowed = new Uint8Array(shared ? new SharedArrayBuffer(Math.max(1, n)) : new ArrayBuffer(Math.max(1, n)));
     const test = this.labelTest(filter);
-    const candidates = this.indexes.candidates(filter, (id) => this.labels.get(id));
     let count = 0;
     if (candidates) {
       for (const label of candidates.labels) if (label < n && test(label)) (allowed[label] = 1), count++;
@@ -311,9 +312,13 @@ export class ShardStore {
     return exact ? this.matchBitmap(filter).count : this.estimateMatches(filter);
   }
 
+  /** Labels the payload indexes narrow `filter` to (a superset of its matches), or null. */
+  private candidatesFor(filter: Filter): { size: number; labels: Set<number> } | null {
+    return this.indexes.candidates(filter, (id) => this.labels.get(id));
+  }
+
   /** The planner's cardinality estimate for `filter` (an upper bound when an index narrows it). */
-  estimateMatches(filter: Filter): number {
-    const candidates = this.indexes.candidates(filter, (id) => this.labels.get(id));
+  estimateMatches(filter: Filter, candidates = this.candidatesFor(filter)): number {
     if (candidates) return Math.min(candidates.size, this.labels.size);
     const test = this.labelTest(filter);
     return estimateBySampling(this.ids.length, this.labels.size, (label) => (this.ids[label] === undefined ? undefined : test(label)));
@@ -414,12 +419,13 @@ export class ShardStore {
     const { dim, hnsw } = this.params;
     const graph = this.graph;
     const graphUsable = !req.exact && graph !== null && !graph.failed && graph.indexedUpTo > 0;
+    const candidates = this.candidatesFor(filter);
     const exactAmongMatches = () => {
-      const { allowed } = this.matchBitmap(filter);
+      const { allowed } = this.matchBitmap(filter, false, candidates);
       return this.finish(req, this.exactTop(req, 0, (label) => allowed[label] === 1));
     };
-    if (!graphUsable || this.estimateMatches(filter) < thresholdPoints(hnsw.fullScanThresholdKb, dim)) return exactAmongMatches();
-    const { allowed, count } = this.matchBitmap(filter, true);
+    if (!graphUsable || this.estimateMatches(filter, candidates) < thresholdPoints(hnsw.fullScanThresholdKb, dim)) return exactAmongMatches();
+    const { allowed, count } = this.matchBitmap(filter, true, candidates);
     const upTo = Math.min(graph!.indexedUpTo, this.ids.length);
     let matchedIndexed = 0;
     for (let label = 0; label < upTo; label++) matchedIndexed += allowed[label];
