@@ -379,6 +379,26 @@ describe('payload schema and full-text index', () => {
   });
 });
 
+describe('index declarations quiver cannot honour', () => {
+  test('are refused and change nothing: mismatched params, a malformed path, text options', async () => {
+    const refused = async (request: object, code: Code, message: RegExp) => {
+      await assert.rejects(q.client.api('points').createFieldIndex({ collectionName: C, wait: true, ...request } as never), (err: unknown) => {
+        assert.ok(err instanceof ConnectError);
+        assert.equal(err.code, code, err.rawMessage);
+        assert.match(err.rawMessage, message);
+        return true;
+      });
+    };
+    const before = Object.keys((await q.client.api('collections').get({ collectionName: C })).result!.payloadSchema).sort();
+    await refused({ fieldName: 'price2', fieldType: FieldType.FieldTypeFloat, fieldIndexParams: { indexParams: { case: 'keywordIndexParams', value: {} } } }, Code.InvalidArgument, /do not match/);
+    await refused({ fieldName: 'a..b', fieldType: FieldType.FieldTypeKeyword }, Code.InvalidArgument, /Invalid json path/);
+    await refused({ fieldName: 'text2', fieldType: FieldType.FieldTypeText, fieldIndexParams: { indexParams: { case: 'textIndexParams', value: { tokenizer: TokenizerType.Prefix } } } }, Code.Unimplemented, /tokenizer Prefix/);
+    await refused({ fieldName: 'text2', fieldType: FieldType.FieldTypeText, fieldIndexParams: { indexParams: { case: 'textIndexParams', value: { tokenizer: TokenizerType.Word, lowercase: false } } } }, Code.Unimplemented, /lowercase/);
+    const after = Object.keys((await q.client.api('collections').get({ collectionName: C })).result!.payloadSchema).sort();
+    assert.deepEqual(after, before);
+  });
+});
+
 describe('bad filters', () => {
   async function rejects(filter: Filter, message: RegExp) {
     const before = (await q.client.api('points').count({ collectionName: C })).result?.count;

@@ -3,7 +3,7 @@
 // CollectionInfo.payload_schema echoes them as Qdrant does). The type may come from field_type,
 // from the params' variant, or both when they agree.
 import { parseJsonPath } from '../../engine/index.ts';
-import { badInput, QuiverError, validationError } from '../../errors/index.ts';
+import { badInput, notSupportedYet, QuiverError, validationError } from '../../errors/index.ts';
 import { clean } from './config-diffs.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -42,7 +42,24 @@ export function fieldIndexFromRequest(req: Message, isFieldType: (name: unknown)
   if (hasType && typeOfParams && req.field_type !== typeOfParams) {
     throw badInput(`field_type ${req.field_type} and field_index_params ${variant} do not match`);
   }
+  if (variant === 'text_index_params') refuseTextOptions(clean(given![variant]));
   const fieldType = hasType ? String(req.field_type) : typeOfParams;
   if (!fieldType) throw badInput('field_type or field_index_params must be given');
   return { fieldName: req.field_name, fieldType, ...(variant ? { params: { [variant]: clean(given![variant]) } } : {}) };
+}
+
+/**
+ * Text tokenisation is fixed to Qdrant's default (word tokens, lower-cased, any length): options
+ * that would change which points match are refused with UNIMPLEMENTED, not silently ignored.
+ * Storage and speed hints (on_disk, phrase_matching, enable_hnsw) change nothing and are accepted.
+ */
+function refuseTextOptions(text: Message): void {
+  if (text.tokenizer !== undefined && text.tokenizer !== 'Word' && text.tokenizer !== 'Unknown') {
+    throw notSupportedYet(`Text index tokenizer ${text.tokenizer}`);
+  }
+  if (text.lowercase === false) throw notSupportedYet('Text index with lowercase=false');
+  for (const option of ['min_token_len', 'max_token_len', 'stopwords', 'stemmer']) {
+    if (text[option] !== undefined) throw notSupportedYet(`Text index option ${option}`);
+  }
+  if (text.ascii_folding === true) throw notSupportedYet('Text index option ascii_folding');
 }
