@@ -52,7 +52,7 @@ export function searchFromMessage(m: Message): SearchRequest {
     selectors: selectorsFromMessage(m.selectors),
     ...(m.scorer ? { scorer: scorerFromMessage(m.scorer) } : {}),
     ...(m.restricted ? { candidates: (m.candidates ?? []).map(pointKeyFromMessage) } : {}),
-    filter: filterFromBytes(m.filter),
+    ...(m.filter?.length ? { filter: filterFromBytes(m.filter) } : {}),
   };
 }
 

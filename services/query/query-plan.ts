@@ -1,8 +1,8 @@
 // The universal query as a tree of plain values, read from the wire and validated before anything
 // is asked of a shard. Query, the older Recommend / Discover APIs and the *Groups RPCs all become
 // a QueryNode; query-runner.ts executes it.
-import { boundedInt, collectionName, finiteNumber, pointIdFromWire } from '../../libs/api/index.ts';
-import type { PointId } from '../../libs/engine/index.ts';
+import { boundedInt, collectionName, filterFromWire, finiteNumber, pointIdFromWire } from '../../libs/api/index.ts';
+import type { Filter, PointId } from '../../libs/engine/index.ts';
 import { badInput, badRequest, notSupportedYet } from '../../libs/errors/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -37,7 +37,8 @@ export interface QueryNode {
   query?: QueryKind;
   /** Vector name ('' = the default vector). */
   using: string;
-  filter?: Message;
+  /** Only points matching it; a node's filter includes its ancestors' (see withParentFilter). */
+  filter?: Filter;
   scoreThreshold?: number;
   limit: number;
   offset: number;
@@ -48,12 +49,16 @@ export interface QueryNode {
 
 export const DEFAULT_QUERY_LIMIT = 10;
 
-/** Filters are refused until the filter engine lands (the same rule as Search/Scroll/Count). */
-export function rejectFilter(filter: Message | undefined): void {
-  const conditions = (list: unknown) => (Array.isArray(list) ? list.length : 0);
-  if (filter && conditions(filter.must) + conditions(filter.should) + conditions(filter.must_not) + conditions(filter.min_should?.conditions) > 0) {
-    throw notSupportedYet('Filtering');
-  }
+/** Both filters (either may be absent). */
+function bothFilters(a: Filter | undefined, b: Filter | undefined): Filter | undefined {
+  if (!a || !b) return a ?? b;
+  return { must: [{ kind: 'filter', filter: a }, { kind: 'filter', filter: b }] };
+}
+
+/** A query's filter applies to its prefetches too, as in Qdrant: each node gets its ancestors' filters. */
+function withParentFilter(node: QueryNode, parent: Filter | undefined): QueryNode {
+  const filter = bothFilters(parent, node.filter);
+  return { ...node, filter, prefetch: node.prefetch.map((p) => withParentFilter(p, filter)) };
 }
 
 export function vectorRefFromInput(input: Message | undefined, field: string): VectorRef {
@@ -166,12 +171,11 @@ function checked(node: QueryNode): QueryNode {
 
 /** A PrefetchQuery (no offset; limit 10 by default). */
 export function prefetchFromWire(m: Message): QueryNode {
-  rejectFilter(m.filter);
   return checked({
     prefetch: (m.prefetch ?? []).map(prefetchFromWire),
     query: queryKindFromWire(m.query),
     using: m.using ?? '',
-    filter: m.filter,
+    filter: filterFromWire(m.filter),
     scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
     limit: boundedInt(m.limit, 'limit', DEFAULT_QUERY_LIMIT, 1),
     offset: 0,
@@ -182,30 +186,29 @@ export function prefetchFromWire(m: Message): QueryNode {
 
 /** QueryPoints or QueryPointGroups: the root of a query tree. */
 export function queryNodeFromWire(m: Message): QueryNode {
-  rejectFilter(m.filter);
-  return checked({
+  const node = checked({
     prefetch: (m.prefetch ?? []).map(prefetchFromWire),
     query: queryKindFromWire(m.query),
     using: m.using ?? '',
-    filter: m.filter,
+    filter: filterFromWire(m.filter),
     scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
     limit: boundedInt(m.limit, 'limit', DEFAULT_QUERY_LIMIT, 1),
     offset: boundedInt(m.offset, 'offset', 0, 0),
     ...paramsFromWire(m.params),
     lookupFrom: lookupFromWire(m.lookup_from),
   });
+  return withParentFilter(node, undefined);
 }
 
 /** RecommendPoints / RecommendPointGroups as a query. `limit` is the caller's (required) limit. */
 export function recommendNodeFromWire(m: Message, limit: number): QueryNode {
-  rejectFilter(m.filter);
   const positives: VectorRef[] = [...(m.positive ?? []).map((id: Message) => ({ id: pointIdFromWire(id) })), ...(m.positive_vectors ?? []).map(vectorRefFromVector)];
   const negatives: VectorRef[] = [...(m.negative ?? []).map((id: Message) => ({ id: pointIdFromWire(id) })), ...(m.negative_vectors ?? []).map(vectorRefFromVector)];
   return {
     prefetch: [],
     query: { kind: 'recommend', positives, negatives, strategy: strategyFromWire(m.strategy) },
     using: m.using ?? '',
-    filter: m.filter,
+    filter: filterFromWire(m.filter),
     scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
     limit,
     offset: boundedInt(m.offset, 'offset', 0, 0),
@@ -216,7 +219,6 @@ export function recommendNodeFromWire(m: Message, limit: number): QueryNode {
 
 /** DiscoverPoints as a query: with a target it is discovery, without one a context search. */
 export function discoverNodeFromWire(m: Message): QueryNode {
-  rejectFilter(m.filter);
   const pairs: RefPair[] = (m.context ?? []).map((p: Message, i: number) => ({
     positive: vectorRefFromExample(p.positive, `context[${i}].positive`),
     negative: vectorRefFromExample(p.negative, `context[${i}].negative`),
@@ -226,7 +228,7 @@ export function discoverNodeFromWire(m: Message): QueryNode {
     prefetch: [],
     query: target ? { kind: 'discover', target, pairs } : { kind: 'context', pairs },
     using: m.using ?? '',
-    filter: m.filter,
+    filter: filterFromWire(m.filter),
     limit: boundedInt(m.limit ?? 0, 'limit', 0, 1),
     offset: boundedInt(m.offset, 'offset', 0, 0),
     ...paramsFromWire(m.params),

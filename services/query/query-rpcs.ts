@@ -12,7 +12,7 @@ import type { RpcTable } from '../common/public-server.ts';
 import type { ReplicaRouter } from '../common/replica-router.ts';
 import { type GroupSpec, groupResults } from './groups.ts';
 import { scoredPointMessage } from './point-output.ts';
-import { discoverNodeFromWire, type QueryNode, queryNodeFromWire, recommendNodeFromWire, rejectFilter } from './query-plan.ts';
+import { discoverNodeFromWire, type QueryNode, queryNodeFromWire, recommendNodeFromWire } from './query-plan.ts';
 import { QueryRunner } from './query-runner.ts';
 import { vectorSpaceNamed } from './vector-names.ts';
 
@@ -110,11 +110,11 @@ export function queryRpcs(catalog: Catalog, router: ReplicaRouter): RpcTable {
         const record = await collection(req);
         const space = vectorSpaceNamed(record, req.vector_name);
         if (req.sparse_indices) throw validationError('sparse_indices', 'sparse vectors are not supported by this collection');
-        rejectFilter(req.filter);
         const values = Array.from(queryVectorFromWire(req.vector, space));
         const node = queryNodeFromWire({
           query: { nearest: { dense: { data: values } } },
           using: req.vector_name,
+          filter: req.filter,
           score_threshold: req.score_threshold,
           params: req.params,
         });

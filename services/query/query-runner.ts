@@ -89,7 +89,7 @@ export class QueryRunner {
   private async inIdOrder(record: CollectionRecord, node: QueryNode, signal: AbortSignal): Promise<ScoredRecord[]> {
     const routed = await this.router.routeAll(record);
     const want = node.offset + node.limit;
-    const perShard = await Promise.all(routed.map((r) => r.reader.scroll(r.replica, undefined, want, IDS_ONLY, signal)));
+    const perShard = await Promise.all(routed.map((r) => r.reader.scroll(r.replica, undefined, want, IDS_ONLY, signal, node.filter)));
     return perShard
       .flat()
       .sort((a, b) => compareIds(a.id, b.id))
@@ -99,7 +99,7 @@ export class QueryRunner {
 
   private async shardPlan(record: CollectionRecord, space: VectorSpace, node: QueryNode, query: QueryKind, signal: AbortSignal): Promise<ShardPlan> {
     const resolve = await this.resolver(record, space, node, query, signal);
-    const base = { hnswEf: node.hnswEf, exact: node.exact, selectors: IDS_ONLY };
+    const base = { hnswEf: node.hnswEf, exact: node.exact, selectors: IDS_ONLY, ...(node.filter ? { filter: node.filter } : {}) };
     const top = (extra: number) => node.offset + node.limit + extra;
     const custom = (scorer: Scorer, threshold: boolean): ShardPlan => ({
       request: { ...base, vector: new Float32Array(0), top: top(resolve.excluded.size), scorer, ...(threshold ? { scoreThreshold: node.scoreThreshold } : {}) },

@@ -304,6 +304,30 @@ describe('without payload indexes', () => {
   });
 });
 
+describe('the query family', () => {
+  const nearest = (data: number[]) => ({ variant: { case: 'nearest' as const, value: { variant: { case: 'dense' as const, value: { data } } } } });
+
+  test('Query nearest with a filter equals brute force over the matching points', async () => {
+    for (const c of [byName('geo radius'), byName('nested: one and the same element'), byName('bool')]) {
+      const res = await q.client.api('points').query({ collectionName: C, query: nearest(queries[1]), filter: c.filter, limit: 7n, params: { exact: true } });
+      assert.deepEqual(res.result.map((p) => idOf(p.id)), expectedTop(c, queries[1], 7).map(([id]) => id), c.name);
+    }
+  });
+
+  test('the root filter also applies to prefetches; no query lists matches in id order', async () => {
+    const a = byName('range on integers');
+    const b = byName('bool');
+    const res = await q.client.api('points').query({
+      collectionName: C, filter: a.filter, limit: 10n, query: nearest(queries[2]),
+      prefetch: [{ query: nearest(queries[2]), limit: 10n, filter: b.filter, params: { exact: true } }], // 10: only the root filter's reach fills it
+    });
+    const both = { expect: (d: Doc | null, id: bigint) => a.expect(d, id) && b.expect(d, id) };
+    assert.deepEqual(res.result.map((p) => idOf(p.id)), expectedTop(both, queries[2], 10).map(([id]) => id));
+    const listed = await q.client.api('points').query({ collectionName: C, filter: a.filter, limit: 15n });
+    assert.deepEqual(listed.result.map((p) => idOf(p.id)), expectedIds(a).slice(0, 15));
+  });
+});
+
 describe('with payload indexes', () => {
   before(async () => {
     const index = (fieldName: string, fieldType: FieldType) => q.client.api('points').createFieldIndex({ collectionName: C, fieldName, fieldType, wait: true });

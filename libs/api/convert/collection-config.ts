@@ -103,7 +103,7 @@ export function collectionInfo(record: CollectionRecord, figures: CollectionFigu
     payloadSchema[field] = {
       data_type: SCHEMA_TYPE_BY_FIELD_TYPE[type] ?? 'UnknownType',
       ...(params ? { params } : {}),
-      points: String(figures.indexedPoints?.[field] ?? 0),
+      ...(figures.indexedPoints ? { points: String(figures.indexedPoints[field] ?? 0) } : {}),
     };
   }
   const indexError = figures.indexErrors?.[0];
