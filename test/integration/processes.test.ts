@@ -83,7 +83,7 @@ test('ingress, indexer and query run as separate processes against one Redis', a
     wait: true,
     points: [
       { id: pid(1n), vectors: denseVectors([1, 0, 0, 0]) },
-      { id: pid(2n), vectors: denseVectors([0, 1, 0, 0]) },
+      { id: pid(2n), vectors: denseVectors([0, 1, 0, 0]), payload: toPayload({ big: 9007199254740993n }) },
     ],
   });
   assert.equal(res.result?.status, UpdateStatus.Completed);
@@ -97,6 +97,12 @@ test('ingress, indexer and query run as separate processes against one Redis', a
     query: { variant: { case: 'context', value: { pairs: [{ positive: dense([1, 0, 0, 0]), negative: dense([0, 1, 0, 0]) }] } } },
   });
   assert.deepEqual(context.result.map((p) => [idOf(p.id), p.score]), [[1n, 0], [2n, -0.5]]);
+  // A filter crosses the internal RPC too, its int64 intact (2^53 + 1 is not 2^53).
+  const big = (value: bigint) => ({ must: [{ conditionOneOf: { case: 'field' as const, value: { key: 'big', match: { matchValue: { case: 'integer' as const, value } } } } }] });
+  const filtered = await reads.api('points').search({ collectionName: 'split', vector: [0.9, 0.1, 0, 0], limit: 2n, filter: big(9007199254740993n) });
+  assert.deepEqual(filtered.result.map((p) => idOf(p.id)), [2n]);
+  assert.equal((await reads.api('points').count({ collectionName: 'split', filter: big(9007199254740992n) })).result?.count, 0n);
+  assert.deepEqual((await reads.api('points').scroll({ collectionName: 'split', filter: big(9007199254740993n) })).result.map((p) => idOf(p.id)), [2n]);
   assert.equal((await writes.api('collections').get({ collectionName: 'split' })).result?.pointsCount, 2n);
   await assert.rejects(writes.api('points').search({ collectionName: 'split', vector: [1, 0, 0, 0], limit: 1n }), (err: unknown) => {
     assert.ok(err instanceof ConnectError && err.code === Code.Unimplemented);
