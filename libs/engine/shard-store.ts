@@ -11,7 +11,7 @@
 //   retired labels are not reused until the optimiser compacts the shard.
 // - Payload objects are replaced, never mutated in place (snapshots share them).
 import { bestFirst, largerIsBetter, passesThreshold, scoreAt } from './distance.ts';
-import { compileFilter, type EvaluationEnv, estimateBySampling, type Filter, filteredEf, isEmptyFilter, PayloadIndexes, thresholdPoints } from './filter/index.ts';
+import { type Filter, filteredEf, isEmptyFilter, PointMatcher, thresholdPoints } from './filter/index.ts';
 import { GraphIndex } from './graph/graph-index.ts';
 import { hnswSpaceFor } from './graph/space.ts';
 import {
@@ -50,12 +50,14 @@ export class ShardStore {
   private readonly vectors: VectorColumn;
   readonly graph: GraphIndex | null;
   readonly fieldIndexes = new Map<string, string>();
-  /** The payload indexes built for fieldIndexes, kept current by setPayloadOf(). */
-  private readonly indexes = new PayloadIndexes();
-  private readonly filterEnv: EvaluationEnv = {
+  /** Filter evaluation, with the payload indexes built for fieldIndexes (kept current by setPayloadOf). */
+  private readonly matcher = new PointMatcher({
+    ids: () => this.ids,
+    payloads: () => this.payloads,
+    liveCount: () => this.labels.size,
+    labelOf: (id) => this.labels.get(id),
     hasVector: (label, name) => this.hasVector(label, name),
-    textIndexed: (path) => this.indexes.textIndexed(path),
-  };
+  });
 
   /**
    * @param graphFile a graph saved by a snapshot of this store, holding labels below graphUpTo
@@ -102,7 +104,7 @@ export class ShardStore {
     }
     for (const [field, type] of state.fieldIndexes) {
       this.fieldIndexes.set(field, type);
-      this.indexes.declare(field, type, this.payloads); // indexes are rebuilt, never stored
+      this.matcher.indexes.declare(field, type, this.payloads); // indexes are rebuilt, never stored
     }
     // The saved graph may predate deletes that the state has; the tail was never in it.
     for (let label = graphUpTo; label < this.ids.length; label++) this.graph?.insert(label, this.vectors.get(label));
@@ -160,12 +162,12 @@ export class ShardStore {
         return OK;
       }
       case 'create_field_index':
-        if (this.fieldIndexes.get(op.fieldName) !== op.fieldType) this.indexes.declare(op.fieldName, op.fieldType, this.payloads);
+        if (this.fieldIndexes.get(op.fieldName) !== op.fieldType) this.matcher.indexes.declare(op.fieldName, op.fieldType, this.payloads);
         this.fieldIndexes.set(op.fieldName, op.fieldType);
         return OK;
       case 'delete_field_index':
         this.fieldIndexes.delete(op.fieldName);
-        this.indexes.drop(op.fieldName);
+        this.matcher.indexes.drop(op.fieldName);
         return OK;
       case 'set_payload':
       case 'overwrite_payload':
@@ -239,7 +241,7 @@ export class ShardStore {
    * and compaction load whole states instead. The payload object is replaced, never mutated.
    */
   private setPayloadOf(label: number, payload: Payload | null): void {
-    this.indexes.payloadChanged(label, this.payloads[label], payload); // keeps payload indexes current
+    this.matcher.indexes.payloadChanged(label, this.payloads[label], payload); // keeps payload indexes current
     this.payloads[label] = payload;
   }
 
@@ -258,44 +260,12 @@ export class ShardStore {
     return name === '' && this.ids[label] !== undefined; // every point has exactly the default vector
   }
 
-  /** The filter as a test of labels: false for retired labels. */
-  private labelTest(filter: Filter): (label: number) => boolean {
-    const matches = compileFilter(filter, this.filterEnv);
-    return (label) => {
-      const id = this.ids[label];
-      return id !== undefined && matches({ label, id, payload: this.payloads[label] });
-    };
-  }
-
-  /**
-   * A byte per label, 1 for the live points matching `filter` (on a SharedArrayBuffer when
-   * `shared`, for the graph worker), and how many there are. Candidates from the payload indexes
-   * limit which labels are tested.
-   */
-  private matchBitmap(
-    filter: Filter, shared = false, candidates = this.candidatesFor(filter),
-  ): { allowed: Uint8Array; count: number } {
-    const n = this.ids.length;
-    const allowed = new Uint8Array(shared ? new SharedArrayBuffer(Math.max(1, n)) : new ArrayBuffer(Math.max(1, n)));
-    const test = this.labelTest(filter);
-    let count = 0;
-    if (candidates) {
-      for (const label of candidates.labels) if (label < n && test(label)) (allowed[label] = 1), count++;
-    } else {
-      for (let label = 0; label < n; label++) if (test(label)) (allowed[label] = 1), count++;
-    }
-    return { allowed, count };
-  }
-
   /**
    * Labels of the live points matching `filter`, ascending. Synchronous and deterministic (it
    * reads only this store's state), so apply() may use it for writes that select by filter.
    */
   matchingLabels(filter: Filter): number[] {
-    const { allowed } = this.matchBitmap(filter);
-    const out: number[] = [];
-    for (let label = 0; label < this.ids.length; label++) if (allowed[label] === 1) out.push(label);
-    return out;
+    return this.matcher.labels(filter);
   }
 
   /** Ids of the live points matching `filter`, in label order. Same contract as matchingLabels. */
@@ -303,30 +273,15 @@ export class ShardStore {
     return this.matchingLabels(filter).map((label) => this.ids[label]!);
   }
 
-  /**
-   * How many live points match: counted when `exact`, otherwise the planner's estimate (the
-   * indexes' candidate count, or a sample).
-   */
+  /** How many live points match: counted when `exact`, else the planner's estimate. */
   count(filter?: Filter, exact = true): number {
     if (!filter || isEmptyFilter(filter)) return this.labels.size;
-    return exact ? this.matchBitmap(filter).count : this.estimateMatches(filter);
-  }
-
-  /** Labels the payload indexes narrow `filter` to (a superset of its matches), or null. */
-  private candidatesFor(filter: Filter): { size: number; labels: Set<number> } | null {
-    return this.indexes.candidates(filter, (id) => this.labels.get(id));
-  }
-
-  /** The planner's cardinality estimate for `filter` (an upper bound when an index narrows it). */
-  estimateMatches(filter: Filter, candidates = this.candidatesFor(filter)): number {
-    if (candidates) return Math.min(candidates.size, this.labels.size);
-    const test = this.labelTest(filter);
-    return estimateBySampling(this.ids.length, this.labels.size, (label) => (this.ids[label] === undefined ? undefined : test(label)));
+    return exact ? this.matcher.bitmap(filter).count : this.matcher.estimate(filter);
   }
 
   /** Points with an indexable value, per indexed field. */
   indexedPointCounts(): Map<string, number> {
-    return this.indexes.pointCounts();
+    return this.matcher.indexes.pointCounts();
   }
 
   /** Points by id, in the order asked, missing ids omitted, duplicates once. */
@@ -345,7 +300,7 @@ export class ShardStore {
   /** Up to `limit` points in id order, starting at `from` (inclusive). */
   scroll(from: PointId | undefined, limit: number, selectors: ReadSelectors, filter?: Filter): PointRecord[] {
     const page: PointId[] = []; // sorted, at most `limit`: the smallest ids seen so far
-    const allowed = filter && !isEmptyFilter(filter) ? this.matchBitmap(filter).allowed : null;
+    const allowed = filter && !isEmptyFilter(filter) ? this.matcher.bitmap(filter).allowed : null;
     for (const [id, label] of this.labels) {
       if (allowed && allowed[label] !== 1) continue;
       if (from !== undefined && compareIds(id, from) < 0) continue;
@@ -385,9 +340,9 @@ export class ShardStore {
     return this.finish(req, candidates);
   }
 
-  /** A custom scorer or a candidate list: every live (candidate) label matching the filter, if any, scored exactly. */
+  /** A custom scorer or a candidate list: every live (candidate) label passing the filter, if any, scored exactly. */
   private scanScored(req: SearchRequest): ScoredRecord[] {
-    const passes = req.filter && !isEmptyFilter(req.filter) ? this.labelTest(req.filter) : (label: number) => this.ids[label] !== undefined;
+    const passes = req.filter && !isEmptyFilter(req.filter) ? this.matcher.test(req.filter) : (label: number) => this.ids[label] !== undefined;
     const labels = req.candidates
       ? [...new Set(req.candidates.map((id) => this.labels.get(id)).filter((l): l is number => l !== undefined && passes(l)))]
       : this.ids.flatMap((_id, label) => (passes(label) ? [label] : []));
@@ -419,20 +374,20 @@ export class ShardStore {
     const { dim, hnsw } = this.params;
     const graph = this.graph;
     const graphUsable = !req.exact && graph !== null && !graph.failed && graph.indexedUpTo > 0;
-    const candidates = this.candidatesFor(filter);
+    const candidates = this.matcher.candidates(filter);
     const exactAmongMatches = () => {
-      const { allowed } = this.matchBitmap(filter, false, candidates);
+      const { allowed } = this.matcher.bitmap(filter, false, candidates);
       return this.finish(req, this.exactTop(req, 0, (label) => allowed[label] === 1));
     };
-    if (!graphUsable || this.estimateMatches(filter, candidates) < thresholdPoints(hnsw.fullScanThresholdKb, dim)) return exactAmongMatches();
-    const { allowed, count } = this.matchBitmap(filter, true, candidates);
+    if (!graphUsable || this.matcher.estimate(filter, candidates) < thresholdPoints(hnsw.fullScanThresholdKb, dim)) return exactAmongMatches();
+    const { allowed, count } = this.matcher.bitmap(filter, true, candidates);
     const upTo = Math.min(graph!.indexedUpTo, this.ids.length);
     let matchedIndexed = 0;
     for (let label = 0; label < upTo; label++) matchedIndexed += allowed[label];
     const ef = filteredEf(req.hnswEf ?? hnsw.efConstruct, req.top, count, this.labels.size);
     const fromGraph = await graph!.search(req.vector, req.top, ef, allowed).catch(() => null);
     // After the await: labels retired meanwhile are dropped, and the filter is checked again.
-    const test = this.labelTest(filter);
+    const test = this.matcher.test(filter);
     const tailFrom = Math.min(upTo, this.ids.length);
     const live = (fromGraph ?? []).filter((label) => label < tailFrom && test(label));
     if (fromGraph === null || fromGraph.length < Math.min(req.top, matchedIndexed)) return exactAmongMatches();
@@ -456,8 +411,8 @@ export class ShardStore {
   }
 
   /**
-   * Exact top-k over the live labels from `fromLabel` on (only those `accept` takes, if given). Keeps the best k in a small sorted array
-   * (k is small); allocates only for points that enter it.
+   * Exact top-k over the live labels from `fromLabel` on (only those `accept` takes, if given).
+   * Keeps the best k in a small sorted array (k is small); allocates only for points that enter it.
    */
   private exactTop(req: SearchRequest, fromLabel: number, accept?: (label: number) => boolean): Candidate[] {
     const { distance, dim } = this.params;

@@ -7,3 +7,4 @@ export { parseDatetime, timestampMicros } from './datetime.ts';
 export { PayloadIndexes } from './payload-indexes.ts';
 export { createFieldIndex, type FieldIndexType } from './field-index.ts';
 export { thresholdPoints, estimateBySampling, filteredEf } from './planner.ts';
+export { PointMatcher, type MatchSubject, type Candidates } from './point-matcher.ts';
