@@ -39,7 +39,7 @@ test('arrays match when one element does; a missing field fails positive conditi
   assert.equal(holds(red, { c: [['red']] }), false, 'arrays inside arrays are not flattened');
 });
 
-test('any and except lists; except holds for other types and for a missing field', () => {
+test('any and except lists; except holds for other types, not for a missing field', () => {
   const any = must(field('c', { match: { kind: 'keywords', values: ['a', 'b'] } }));
   assert.equal(holds(any, { c: 'b' }), true);
   assert.equal(holds(any, { c: 'z' }), false);
@@ -52,7 +52,8 @@ test('any and except lists; except holds for other types and for a missing field
   assert.equal(holds(except, { c: ['a', 'z'] }), true, 'one element outside the list is enough');
   assert.equal(holds(except, { c: ['a', 'b'] }), false);
   assert.equal(holds(except, { c: 5n }), true);
-  assert.equal(holds(except, {}), true);
+  assert.equal(holds(except, {}), false, 'a missing field fails, as every value test');
+  assert.equal(holds(except, { c: null }), true, 'null is not a listed keyword');
   const exceptInt = must(field('n', { match: { kind: 'except_integers', values: [1n] } }));
   assert.equal(holds(exceptInt, { n: 1n }), false);
   assert.equal(holds(exceptInt, { n: 2n }), true);

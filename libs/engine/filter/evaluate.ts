@@ -3,8 +3,9 @@
 // - must: all hold; should: at least one holds; must_not: none holds; min_should: at least
 //   min_count hold. An absent or empty list is no constraint.
 // - A field's values are those its path names (json-path.ts). An array value matches when one of
-//   its elements does. A missing field is checked as `null`: every positive condition fails on it,
-//   except_* holds, values_count sees 0, is_empty holds.
+//   its elements does. A missing field fails every match, range and geo test (except_* included,
+//   as Qdrant's check of an empty field looks only at is_empty / is_null); values_count sees 0
+//   there (Qdrant's documented rule); is_empty holds and is_null does not.
 // - is_empty: missing, null or []. is_null: an explicit null, or an array holding null.
 // - Several sub-conditions in one FieldCondition: values_count, else is_empty, else is_null, else
 //   match OR range OR datetime_range OR geo_*.
@@ -125,7 +126,6 @@ function fieldCondition(c: FieldCondition, env: EvaluationEnv, prefix: string): 
   const one = valueTest(c, env.textIndexed(prefix + c.key));
   return (root) => {
     const values = valuesAt(root, steps);
-    if (values.length === 0) return one(null);
     for (const v of values) {
       if (Array.isArray(v) ? v.some(one) : one(v)) return true;
     }
