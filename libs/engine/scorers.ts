@@ -6,7 +6,9 @@
 // its score is always "larger is better", whatever the distance.
 // Shards evaluate scorers by exact scan over their live points (correct first; the HNSW graph is
 // not walked with them).
-import type { Distance, PayloadValue, PointId } from './types.ts';
+import { parseDatetime } from './filter/datetime.ts';
+import { parsePath, valuesAt } from './filter/json-path.ts';
+import { compareIds, type Distance, type PayloadValue, type PointId } from './types.ts';
 
 export interface ExamplePair {
   positive: Float32Array;
@@ -18,10 +20,20 @@ export type Scorer =
   | { kind: 'sum_scores'; positives: Float32Array[]; negatives: Float32Array[] }
   | { kind: 'discover'; target: Float32Array; pairs: ExamplePair[] }
   | { kind: 'context'; pairs: ExamplePair[] }
-  /** By a numeric payload value; points without one are left out. */
-  | { kind: 'order_by'; key: string; descending: boolean; startFrom?: number }
+  /**
+   * By a payload value of the key's range index type (see orderValueOf); points without one (at or
+   * past startFrom) are left out. startFrom is a number, or a bigint for an integer / datetime bound.
+   */
+  | { kind: 'order_by'; key: string; descending: boolean; valueType: OrderValueType; startFrom?: number | bigint }
   /** Uniformly random points; the score is a random key, used to merge shards and then dropped. */
   | { kind: 'random' };
+
+/**
+ * What an order_by key is read as, after its payload index: integers (Qdrant's OrderValue int),
+ * floats (integers count as floats; OrderValue float), datetimes (OrderValue int, microseconds since
+ * the epoch, UTC).
+ */
+export type OrderValueType = 'integer' | 'float' | 'datetime';
 
 /** What one candidate gets: `rank` orders candidates (larger first), `score` is what the caller sees. */
 export interface ScorerResult {
@@ -103,12 +115,11 @@ export function candidateScorer(
         return plain(loss);
       };
     case 'order_by': {
-      const path = scorer.key.split('.');
+      const steps = parsePath(scorer.key);
       return (_data, _offset, payload) => {
-        const value = orderValueAt(payload, path, scorer.descending);
+        const value = steps ? orderValueOf(valuesAt(payload, steps), scorer) : undefined;
         if (value === undefined) return null;
         const n = Number(value);
-        if (scorer.startFrom !== undefined && (scorer.descending ? n > scorer.startFrom : n < scorer.startFrom)) return null;
         return { rank: scorer.descending ? n : -n, score: n, orderValue: value };
       };
     }
@@ -121,16 +132,54 @@ export function candidateScorer(
 }
 
 /**
- * The numeric value a point is ordered by: the value at the dotted path, and for an array the one
- * that comes first in the direction asked (the smallest ascending, the largest descending).
+ * The one value a point is ordered by, as Qdrant picks it (its fix of qdrant/qdrant#9192): of the
+ * values the key holds (array elements included) that the index type takes, those at or past
+ * startFrom, the first in the direction asked (the smallest ascending, the largest descending).
+ * A point therefore appears once, however many values it has.
  */
-function orderValueAt(payload: PayloadValue | null, path: string[], descending: boolean): number | bigint | undefined {
-  let value: PayloadValue | undefined = payload ?? undefined;
-  for (const part of path) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    value = value[part];
+function orderValueOf(found: PayloadValue[], scorer: { descending: boolean; valueType: OrderValueType; startFrom?: number | bigint }): number | bigint | undefined {
+  let best: number | bigint | undefined;
+  for (const raw of found.flatMap((v) => (Array.isArray(v) ? v : [v]))) {
+    const value = typedOrderValue(raw, scorer.valueType);
+    if (value === undefined) continue;
+    const { startFrom, descending } = scorer;
+    if (startFrom !== undefined && (descending ? value > startFrom : value < startFrom)) continue;
+    if (best === undefined || (descending ? value > best : value < best)) best = value;
   }
-  const candidates = (Array.isArray(value) ? value : [value]).filter((v): v is number | bigint => typeof v === 'number' || typeof v === 'bigint');
-  if (candidates.length === 0) return undefined;
-  return candidates.reduce((best, v) => ((descending ? v > best : v < best) ? v : best));
+  return best;
+}
+
+function typedOrderValue(raw: PayloadValue, type: OrderValueType): number | bigint | undefined {
+  switch (type) {
+    case 'integer':
+      return typeof raw === 'bigint' ? raw : undefined;
+    case 'float':
+      return typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : undefined;
+    case 'datetime': {
+      const micros = typeof raw === 'string' ? parseDatetime(raw) : null;
+      return micros === null ? undefined : BigInt(micros);
+    }
+  }
+}
+
+/** Exact comparison of two order values (integers and floats compare by value, never rounded). */
+function compareOrderValues(a: number | bigint, b: number | bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface Ranked {
+  id: PointId;
+  rank: number;
+  orderValue?: number | bigint;
+}
+
+/**
+ * Best first for a scorer's results, used by shards and by the merge after them alike: larger rank
+ * first; for order_by, as Qdrant merges, by (order value, id) ascending, or that order reversed
+ * when descending.
+ */
+export function scorerOrder(scorer: Scorer): (a: Ranked, b: Ranked) => number {
+  if (scorer.kind !== 'order_by') return (a, b) => b.rank - a.rank;
+  const sign = scorer.descending ? -1 : 1;
+  return (a, b) => sign * (compareOrderValues(a.orderValue ?? 0, b.orderValue ?? 0) || compareIds(a.id, b.id));
 }

@@ -19,7 +19,7 @@ import {
 } from './operations.ts';
 import { selectPayload } from './payload.ts';
 import { payloadChange } from './payload-changes.ts';
-import { candidateScorer, type ScorerResult } from './scorers.ts';
+import { candidateScorer, type ScorerResult, scorerOrder } from './scorers.ts';
 import { compareIds, type Payload, type PointId, type PointRecord, type ReadSelectors, type ScoredRecord, type SearchRequest, type ShardParams } from './types.ts';
 import { VectorColumn } from './vector-column.ts';
 
@@ -350,13 +350,13 @@ export class ShardStore {
     const score = candidateScorer(req.scorer, this.params.distance);
     const dim = this.params.dim;
     const data = this.vectors.raw;
-    const scored: (ScorerResult & { label: number })[] = [];
+    const scored: (ScorerResult & { label: number; id: PointId })[] = [];
     for (const label of labels) {
       const result = score(data, label * dim, this.payloads[label], this.ids[label]!);
-      if (result && (req.scoreThreshold === undefined || result.score > req.scoreThreshold)) scored.push({ ...result, label });
+      if (result && (req.scoreThreshold === undefined || result.score > req.scoreThreshold)) scored.push({ ...result, label, id: this.ids[label]! });
     }
     return scored
-      .sort((a, b) => b.rank - a.rank)
+      .sort(scorerOrder(req.scorer))
       .slice(0, req.top)
       .map((c) => ({
         ...this.record(c.label, req.selectors), score: c.score, version: this.versions[c.label],

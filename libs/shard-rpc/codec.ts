@@ -1,7 +1,7 @@
 // Domain <-> internal shard RPC message shapes (proto/internal/shard.proto).
 import {
   decodeFilter, encodeFilter, type Filter, floatsFromBytes, floatsToBytes, payloadFromMessage, payloadToMessage, pointKeyFromMessage, pointKeyToMessage,
-  type PayloadSelector, type PointRecord, type ReadSelectors, type ScoredRecord, type Scorer, type SearchRequest,
+  type PayloadSelector, type PointRecord, type ReadSelectors, type ScoredRecord, type Scorer, type SearchRequest, type OrderValueType,
 } from '../engine/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -72,10 +72,18 @@ export function scorerToMessage(s: Scorer): Message {
         ...(s.kind === 'discover' ? { target: bytes(s.target) } : {}),
       };
     case 'order_by':
-      return { kind: s.kind, key: s.key, descending: s.descending, ...(s.startFrom === undefined ? {} : { start_from: s.startFrom }) };
+      return {
+        kind: s.kind, key: s.key, descending: s.descending, value_type: s.valueType,
+        ...(typeof s.startFrom === 'bigint' ? { start_from_int: String(s.startFrom) } : s.startFrom === undefined ? {} : { start_from: s.startFrom }),
+      };
     case 'random':
       return { kind: s.kind };
   }
+}
+
+function orderValueType(type: unknown): OrderValueType {
+  if (type === 'integer' || type === 'float' || type === 'datetime') return type;
+  throw new Error(`unknown order_by value type ${String(type)}`);
 }
 
 export function scorerFromMessage(m: Message): Scorer {
@@ -91,7 +99,10 @@ export function scorerFromMessage(m: Message): Scorer {
     case 'context':
       return { kind: 'context', pairs };
     case 'order_by':
-      return { kind: 'order_by', key: m.key ?? '', descending: Boolean(m.descending), ...(m.start_from === undefined ? {} : { startFrom: m.start_from }) };
+      return {
+        kind: 'order_by', key: m.key ?? '', descending: Boolean(m.descending), valueType: orderValueType(m.value_type),
+        ...(m.start_from_int !== undefined ? { startFrom: BigInt(m.start_from_int) } : m.start_from === undefined ? {} : { startFrom: m.start_from }),
+      };
     case 'random':
       return { kind: 'random' };
     default:

@@ -2,7 +2,7 @@
 // is asked of a shard. Query, the older Recommend / Discover APIs and the *Groups RPCs all become
 // a QueryNode; query-runner.ts executes it.
 import { boundedInt, collectionName, filterFromWire, finiteNumber, pointIdFromWire } from '../../libs/api/index.ts';
-import type { Filter, PointId } from '../../libs/engine/index.ts';
+import { type Filter, type PointId, parseDatetime } from '../../libs/engine/index.ts';
 import { badInput, badRequest, notSupportedYet } from '../../libs/errors/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -23,7 +23,7 @@ export type QueryKind =
   | { kind: 'recommend'; positives: VectorRef[]; negatives: VectorRef[]; strategy: RecommendStrategy }
   | { kind: 'discover'; target: VectorRef; pairs: RefPair[] }
   | { kind: 'context'; pairs: RefPair[] }
-  | { kind: 'order_by'; key: string; descending: boolean; startFrom?: number }
+  | { kind: 'order_by'; key: string; descending: boolean; startFrom?: number | bigint }
   | { kind: 'fusion'; method: 'rrf' | 'dbsf' }
   | { kind: 'sample' };
 
@@ -132,15 +132,29 @@ export function queryKindFromWire(query: Message | undefined): QueryKind | undef
   throw badInput('Query variant is not set');
 }
 
-function orderByFromWire(orderBy: Message): QueryKind {
+/** A qdrant.OrderBy (Query's order_by, Scroll's order_by). */
+export function orderByFromWire(orderBy: Message): QueryKind & { kind: 'order_by' } {
   const key = orderBy.key;
   if (typeof key !== 'string' || key.length === 0) throw badInput('order_by key must not be empty');
-  const start = orderBy.start_from;
-  let startFrom: number | undefined;
-  if (start?.float !== undefined) startFrom = Number(start.float);
-  else if (start?.integer !== undefined) startFrom = Number(start.integer);
-  else if (start?.timestamp || start?.datetime) throw notSupportedYet('order_by start_from a datetime');
+  const startFrom = startFromWire(orderBy.start_from);
   return { kind: 'order_by', key, descending: orderBy.direction === 'Desc', ...(startFrom === undefined ? {} : { startFrom }) };
+}
+
+/**
+ * A StartFrom bound, as Qdrant reads it: a float stays a float; an integer, a Timestamp and an
+ * RFC 3339 datetime become integers (datetimes as microseconds since the epoch, UTC, like the
+ * values of a datetime index), kept as bigint.
+ */
+function startFromWire(start: Message | undefined): number | bigint | undefined {
+  if (start?.float !== undefined) return finiteNumber(Number(start.float), 'order_by.start_from')!;
+  if (start?.integer !== undefined) return BigInt(start.integer);
+  if (start?.timestamp) return BigInt(start.timestamp.seconds ?? '0') * 1_000_000n + BigInt(Math.floor((start.timestamp.nanos ?? 0) / 1000));
+  if (start?.datetime !== undefined) {
+    const micros = parseDatetime(String(start.datetime));
+    if (micros === null) throw badInput(`Unable to parse datetime \`${start.datetime}\` in order_by.start_from`);
+    return BigInt(micros);
+  }
+  return undefined;
 }
 
 export function lookupFromWire(lookup: Message | undefined): LookupFrom | undefined {

@@ -15,20 +15,18 @@ import {
   bestFirst, compareIds, type PointId, type PointRecord, prepareVector, type ReadSelectors, type ScoredRecord, type Scorer,
   type SearchRequest, shardOf, type VectorSpace,
 } from '../../libs/engine/index.ts';
-import { badInput, badRequest, notFound, notSupportedYet } from '../../libs/errors/index.ts';
+import { badInput, notFound } from '../../libs/errors/index.ts';
 import type { ReplicaRouter } from '../common/replica-router.ts';
 import { dbsf, rrf } from './fusion.ts';
+import { mergeOrder, orderByScorer } from './order-by.ts';
 import { idKey } from './point-keys.ts';
 import type { QueryKind, QueryNode, VectorRef } from './query-plan.ts';
 import { vectorSpaceNamed } from './vector-names.ts';
 
 const IDS_ONLY: ReadSelectors = { payload: { mode: 'none' }, vector: false };
 
-/** Payload index types that support ranges, which Qdrant requires for order_by. */
-const RANGE_INDEX_TYPES = new Set(['FieldTypeInteger', 'FieldTypeFloat']);
-
-/** How merged shard results are ordered: by the distance's direction, or larger / smaller score first. */
-type MergeOrder = 'distance' | 'larger' | 'smaller';
+/** How merged shard results are ordered: by the distance's direction, larger score first, or as an order_by scorer orders. */
+type MergeOrder = 'distance' | 'larger' | (Scorer & { kind: 'order_by' });
 
 interface ShardPlan {
   request: SearchRequest;
@@ -74,7 +72,7 @@ export class QueryRunner {
     const compare =
       plan.order === 'distance' ? bestFirst(space.distance)
       : plan.order === 'larger' ? (a: ScoredRecord, b: ScoredRecord) => b.score - a.score
-      : (a: ScoredRecord, b: ScoredRecord) => a.score - b.score;
+      : mergeOrder(plan.order);
     const seen = new Set<string>();
     const merged = perShard
       .flat()
@@ -129,13 +127,8 @@ export class QueryRunner {
         if (query.pairs.length === 0) throw badInput('Context query needs at least one pair of examples');
         return custom({ kind: 'context', pairs: query.pairs.map(resolve.pair) }, true);
       case 'order_by': {
-        const indexType = record.payloadIndexes[query.key];
-        if (indexType === 'FieldTypeDatetime') throw notSupportedYet('order_by on a datetime index');
-        if (!RANGE_INDEX_TYPES.has(indexType)) {
-          throw badRequest(`No range index for \`order_by\` key: \`${query.key}\`. Please create one to use \`order_by\`. Check https://qdrant.tech/documentation/concepts/indexing/#payload-index to see which payload schemas support Range conditions`);
-        }
-        const scorer: Scorer = { kind: 'order_by', key: query.key, descending: query.descending, ...(query.startFrom === undefined ? {} : { startFrom: query.startFrom }) };
-        return { ...custom(scorer, false), request: { ...base, vector: new Float32Array(0), top: node.limit, scorer }, order: query.descending ? 'larger' : 'smaller', skipsOffset: true };
+        const scorer = orderByScorer(record, query);
+        return { ...custom(scorer, false), request: { ...base, vector: new Float32Array(0), top: node.limit, scorer }, order: scorer, skipsOffset: true };
       }
       case 'sample': {
         // Sampling the whole collection takes no offset; sampling prefetched points does.
