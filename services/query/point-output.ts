@@ -13,7 +13,11 @@ export function retrievedPointMessage(p: PointRecord): Message {
 }
 
 export function scoredPointMessage(p: ScoredRecord): Message {
-  const out: Message = { ...retrievedPointMessage(p), score: p.score, version: String(p.version) };
+  return withOrderValue({ ...retrievedPointMessage(p), score: p.score, version: String(p.version) }, p);
+}
+
+/** A point message with its qdrant.OrderValue, when an order_by set one (int or float, as the index reads it). */
+export function withOrderValue(out: Message, p: ScoredRecord): Message {
   if (typeof p.orderValue === 'bigint') out.order_value = { int: String(p.orderValue) };
   else if (typeof p.orderValue === 'number') out.order_value = { float: p.orderValue };
   return out;

@@ -8,9 +8,10 @@ import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/c
 import {
   bestFirst, compareIds, type PointId, type PointRecord, payloadToMessage, prepareVector, type ScoredRecord, shardOf,
 } from '../../libs/engine/index.ts';
-import { badInput, notSupportedYet } from '../../libs/errors/index.ts';
+import { badInput } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
 import type { ReplicaRouter } from '../common/replica-router.ts';
+import { orderedScroll } from './ordered-scroll.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -113,11 +114,11 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
       handler: async (req, ctx) => {
         const record = await collection(req);
         const filter = filterFromWire(req.filter);
-        if (req.order_by) throw notSupportedYet('Scroll with order_by');
         rejectShardKeySelector(req);
         const limit = boundedInt(req.limit, 'limit', 10, 1, 0xffffffff);
-        const from = req.offset ? pointIdFromWire(req.offset) : undefined;
         const selectors = readSelectorsFromWire(req, true);
+        if (req.order_by) return orderedScroll(record, router, { orderBy: req.order_by, offset: req.offset, filter, limit, selectors }, ctx.signal);
+        const from = req.offset ? pointIdFromWire(req.offset) : undefined;
         const routed = await router.routeAll(record);
         const perShard = await Promise.all(routed.map((r) => r.reader.scroll(r.replica, from, limit + 1, selectors, ctx.signal, filter)));
         const page = perShard.flat().sort((a, b) => compareIds(a.id, b.id)).slice(0, limit + 1);
