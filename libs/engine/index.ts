@@ -7,5 +7,5 @@ export { encodeOperation, decodeOperation, floatsFromBytes, floatsToBytes, point
 export { payloadFromMessage, payloadToMessage, valueFromMessage, valueToMessage, type ValueMessage } from './payload-codec.ts';
 export { shardOf } from './routing.ts';
 export { parseJsonPath } from './json-path.ts';
-export { type Scorer, type ExamplePair, type OrderValueType, type Ranked, scaledFastSigmoid, fastSigmoid, scorerOrder } from './scorers.ts';
+export { type Scorer, type ExamplePair, type OrderValueType, type Ranked, scaledFastSigmoid, fastSigmoid, scorerOrder, rawSimilarity } from './scorers.ts';
 export * from './filter/index.ts';

@@ -3,7 +3,8 @@
 // a QueryNode; query-runner.ts executes it.
 import { boundedInt, collectionName, filterFromWire, finiteNumber, pointIdFromWire } from '../../libs/api/index.ts';
 import { type Filter, type PointId, parseDatetime } from '../../libs/engine/index.ts';
-import { badInput, badRequest, notSupportedYet } from '../../libs/errors/index.ts';
+import { badInput, badRequest, notSupportedYet, validationError } from '../../libs/errors/index.ts';
+import { DEFAULT_MMR_DIVERSITY } from './mmr.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -20,11 +21,14 @@ export type RecommendStrategy = 'AverageVector' | 'BestScore' | 'SumScores';
 
 export type QueryKind =
   | { kind: 'nearest'; input: VectorRef }
+  /** The nearest `candidatesLimit` (default: the node's limit), re-ranked by MMR (see mmr.ts). */
+  | { kind: 'nearest_mmr'; input: VectorRef; diversity: number; candidatesLimit?: number }
   | { kind: 'recommend'; positives: VectorRef[]; negatives: VectorRef[]; strategy: RecommendStrategy }
   | { kind: 'discover'; target: VectorRef; pairs: RefPair[] }
   | { kind: 'context'; pairs: RefPair[] }
   | { kind: 'order_by'; key: string; descending: boolean; startFrom?: number | bigint }
-  | { kind: 'fusion'; method: 'rrf' | 'dbsf' }
+  /** rrf: k (>= 1, default 2) and one weight per prefetch, both optional (see fusion.ts). */
+  | { kind: 'fusion'; method: 'rrf' | 'dbsf'; k?: number; weights?: number[] }
   | { kind: 'sample' };
 
 export interface LookupFrom {
@@ -122,14 +126,36 @@ export function queryKindFromWire(query: Message | undefined): QueryKind | undef
     throw badInput(`Unknown fusion ${String(query.fusion)}`);
   }
   if (query.sample !== undefined) return { kind: 'sample' };
-  if (query.rrf) {
-    if ((query.rrf.weights ?? []).length > 0 || query.rrf.k !== undefined) throw notSupportedYet('Query rrf with k or weights');
-    return { kind: 'fusion', method: 'rrf' };
-  }
+  if (query.rrf) return rrfFromWire(query.rrf);
   if (query.formula) throw notSupportedYet('Query formula');
-  if (query.nearest_with_mmr) throw notSupportedYet('Query nearest_with_mmr (MMR)');
+  if (query.nearest_with_mmr) return mmrFromWire(query.nearest_with_mmr);
   if (query.relevance_feedback) throw notSupportedYet('Query relevance_feedback');
   throw badInput('Query variant is not set');
+}
+
+/** Qdrant's cap on MMR candidates (the similarity matrix grows with its square). */
+const MAX_MMR_CANDIDATES = 16_384;
+
+/** A qdrant.NearestInputWithMmr: diversity in [0, 1] (default 0.5), candidates_limit at most 16384. */
+function mmrFromWire(m: Message): QueryKind {
+  if (!m.nearest) throw badInput('nearest vector is missing');
+  if (!m.mmr) throw badInput('mmr is missing');
+  const diversity = finiteNumber(m.mmr.diversity, 'diversity') ?? DEFAULT_MMR_DIVERSITY;
+  if (diversity < 0 || diversity > 1) throw validationError('diversity', `value ${diversity} invalid, must be in the range 0 to 1`);
+  const candidatesLimit = m.mmr.candidates_limit === undefined || m.mmr.candidates_limit === null
+    ? undefined
+    : boundedInt(m.mmr.candidates_limit, 'candidates_limit', 0, 0, MAX_MMR_CANDIDATES);
+  return {
+    kind: 'nearest_mmr', input: vectorRefFromInput(m.nearest, 'nearest_with_mmr.nearest'), diversity,
+    ...(candidatesLimit === undefined ? {} : { candidatesLimit }),
+  };
+}
+
+/** A qdrant.Rrf: k absent means Qdrant's default; no weights (proto3 cannot send an empty list) means 1 each. */
+function rrfFromWire(rrf: Message): QueryKind {
+  const k = rrf.k === undefined || rrf.k === null ? undefined : boundedInt(rrf.k, 'rrf.k', 0, 1);
+  const weights: number[] = (rrf.weights ?? []).map((w: unknown, i: number) => finiteNumber(w, `rrf.weights[${i}]`)!);
+  return { kind: 'fusion', method: 'rrf', ...(k === undefined ? {} : { k }), ...(weights.length === 0 ? {} : { weights }) };
 }
 
 /** A qdrant.OrderBy (Query's order_by, Scroll's order_by). */
@@ -179,6 +205,10 @@ function checked(node: QueryNode): QueryNode {
     throw badRequest("A query is needed to use the score_threshold. Can't have score_threshold without defining a query.");
   }
   if (node.query?.kind === 'fusion' && node.prefetch.length === 0) throw badRequest('Fusion queries need at least one prefetch.');
+  const weights = node.query?.kind === 'fusion' ? node.query.weights : undefined;
+  if (weights && weights.length !== node.prefetch.length) {
+    throw badInput(`Number of weights in RRF should match number of pre-fetches: got ${weights.length}, expected ${node.prefetch.length}`);
+  }
   if (node.query?.kind === 'order_by' && node.scoreThreshold !== undefined) throw badRequest("Can't use score_threshold with an order_by query.");
   return node;
 }

@@ -19,11 +19,14 @@ import { badInput, notFound } from '../../libs/errors/index.ts';
 import type { ReplicaRouter } from '../common/replica-router.ts';
 import { dbsf, rrf } from './fusion.ts';
 import { mergeOrder, orderByScorer } from './order-by.ts';
+import { maximalMarginalRelevance } from './mmr.ts';
 import { idKey } from './point-keys.ts';
 import type { QueryKind, QueryNode, VectorRef } from './query-plan.ts';
 import { vectorSpaceNamed } from './vector-names.ts';
 
 const IDS_ONLY: ReadSelectors = { payload: { mode: 'none' }, vector: false };
+/** MMR compares candidates with each other, so their vectors travel with them. */
+const WITH_VECTORS: ReadSelectors = { payload: { mode: 'none' }, vector: true };
 
 /** How merged shard results are ordered: by the distance's direction, larger score first, or as an order_by scorer orders. */
 type MergeOrder = 'distance' | 'larger' | (Scorer & { kind: 'order_by' });
@@ -36,6 +39,8 @@ interface ShardPlan {
   skipsOffset: boolean;
   /** Random sampling: scores are merge keys only and are answered as 0. */
   zeroScores: boolean;
+  /** nearest_with_mmr: the merged candidates are re-ranked by MMR before the page is cut. */
+  mmr?: { query: Float32Array; diversity: number; candidates: number };
 }
 
 export class QueryRunner {
@@ -55,7 +60,7 @@ export class QueryRunner {
     const page = (points: ScoredRecord[]) => points.slice(node.offset, node.offset + node.limit);
     if (query?.kind === 'fusion') {
       const lists = await Promise.all(node.prefetch.map((p) => this.evaluate(record, p, signal)));
-      const fused = query.method === 'rrf' ? rrf(lists) : dbsf(lists);
+      const fused = query.method === 'rrf' ? rrf(lists, query.k, query.weights) : dbsf(lists);
       // Qdrant keeps fused scores equal to the threshold (score >= threshold).
       return page(fused.filter((p) => node.scoreThreshold === undefined || p.score >= node.scoreThreshold));
     }
@@ -79,7 +84,10 @@ export class QueryRunner {
       .sort(compare)
       .filter((p) => !plan.excluded.has(idKey(p.id)) && !seen.has(idKey(p.id)) && seen.add(idKey(p.id)));
     const offset = plan.skipsOffset ? 0 : node.offset;
-    const out = merged.slice(offset, offset + node.limit);
+    const ranked = plan.mmr
+      ? maximalMarginalRelevance(merged.slice(0, plan.mmr.candidates), plan.mmr.query, space.distance, plan.mmr.diversity, offset + node.limit)
+      : merged;
+    const out = ranked.slice(offset, offset + node.limit);
     return plan.zeroScores ? out.map((p) => ({ ...p, score: 0 })) : out;
   }
 
@@ -109,6 +117,13 @@ export class QueryRunner {
     switch (query.kind) {
       case 'nearest':
         return this.nearest(base, resolve.vector(query.input), top(resolve.excluded.size), node, resolve.excluded);
+      case 'nearest_mmr': {
+        // Qdrant's default candidates_limit is the node's limit (offset not included).
+        const candidates = query.candidatesLimit ?? node.limit;
+        const vector = resolve.vector(query.input);
+        const plan = this.nearest({ ...base, selectors: WITH_VECTORS }, vector, candidates + resolve.excluded.size, node, resolve.excluded);
+        return { ...plan, mmr: { query: vector, diversity: query.diversity, candidates } };
+      }
       case 'recommend': {
         const positives = query.positives.map(resolve.vector);
         const negatives = query.negatives.map(resolve.vector);
@@ -209,6 +224,7 @@ export class QueryRunner {
 function refsOf(query: QueryKind): VectorRef[] {
   switch (query.kind) {
     case 'nearest':
+    case 'nearest_mmr':
       return [query.input];
     case 'recommend':
       return [...query.positives, ...query.negatives];
