@@ -6,6 +6,7 @@
 // - point ids used as examples are resolved to their vectors (lookup_from another collection if
 //   asked), a missing one answers NOT_FOUND, and they are excluded from the results when they
 //   come from the searched collection;
+// - nearest_with_mmr re-ranks the merged nearest candidates by MMR (mmr.ts) before the page is cut;
 // - offset is applied after the merge (not for order_by or random sampling), then limit.
 // Shards are asked for ids and scores only; payload and vectors of the final page are fetched by
 // id afterwards, so prefetch levels never move payloads.
