@@ -13,6 +13,8 @@ export function keysFor(prefix: string) {
     failures: (replica: string) => `${prefix}:{${replica}}:failures`,
     catalogChannel: `${prefix}:events:catalog`,
     completionChannel: `${prefix}:events:completions`,
+    /** Per replica: the bytes of one queued operation too large to carry inline in its job (see libs/queue). */
+    operationBytes: (replica: string, ref: string) => `${prefix}:{${replica}}:opbytes:${ref}`,
     /** BullMQ prefix of one replica's queue; the hash tag keeps the queue's keys together. */
     queuePrefix: (replica: string) => `${prefix}:{${replica}}`,
   };

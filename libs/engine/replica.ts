@@ -1,7 +1,8 @@
 // One shard replica on disk and in memory: its snapshots, its WAL segments and its ShardStore.
 // Contract of applyLogged (invariants 2-4):
-// - operations are applied in the order of their sequence numbers, which the caller guarantees
-//   by feeding the replica's queue in order (and by awaiting each call before the next);
+// - operations are applied in the order of their sequence numbers: the queue's consumer feeds
+//   them in queue order, and applyIfNext (operations offered ahead of the queue) applies only the
+//   one right after the last applied; calls are serialised here;
 // - an operation whose seq is not above the last applied one is a redelivery and changes nothing;
 // - when applyLogged returns, the operation is in the WAL and fsynced: a restart replays it.
 // On disk: wal-<first seq>.log segments, snapshot-<seq>/ directories and CURRENT naming the
@@ -99,6 +100,14 @@ export class ShardReplica {
 
   applyLogged(seq: number, encoded: Uint8Array): Promise<ApplyResult> {
     return this.serially(() => this.applyNow(seq, encoded));
+  }
+
+  /**
+   * Like applyLogged, but only if `seq` is the very next sequence number (applied + 1), checked
+   * atomically with the apply; null otherwise. For operations offered ahead of their queue.
+   */
+  applyIfNext(seq: number, encoded: Uint8Array): Promise<ApplyResult | null> {
+    return this.serially(() => (seq === this.applied + 1 ? this.applyNow(seq, encoded) : null));
   }
 
   private async applyNow(seq: number, encoded: Uint8Array): Promise<ApplyResult> {

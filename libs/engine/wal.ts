@@ -39,24 +39,32 @@ export class WriteAheadLog {
     return { wal: new WriteAheadLog(file, fd, at), records };
   }
 
-  private record(seq: number, data: Uint8Array): Buffer {
-    const record = Buffer.allocUnsafe(HEADER + data.byteLength);
-    record.writeUInt32LE(data.byteLength, 0);
-    record.writeBigUInt64LE(BigInt(seq), 8);
-    record.set(data, HEADER);
-    record.writeUInt32LE(zlib.crc32(record.subarray(8)), 4);
-    return record;
+  /** The record's header; its crc covers the seq bytes and then the data, as one run. */
+  private header(seq: number, data: Uint8Array): Buffer {
+    const header = Buffer.allocUnsafe(HEADER);
+    header.writeUInt32LE(data.byteLength, 0);
+    header.writeBigUInt64LE(BigInt(seq), 8);
+    header.writeUInt32LE(zlib.crc32(data, zlib.crc32(header.subarray(8))), 4);
+    return header;
   }
 
-  /** Appends one record and makes it durable; resolves once it is on disk. One at a time. */
+  /**
+   * Appends one record and makes it durable; resolves once it is on disk. One at a time. Header
+   * and data go out in one writev (the data is not copied), and a short write is completed.
+   */
   appendDurable(seq: number, data: Uint8Array): Promise<void> {
-    const record = this.record(seq, data);
+    let pieces: Uint8Array[] = [this.header(seq, data), data];
+    const length = HEADER + data.byteLength;
     return new Promise((resolve, reject) => {
-      fs.write(this.fd, record, (err) => {
-        if (err) return reject(err);
-        this.size += record.byteLength;
-        fs.fdatasync(this.fd, (syncErr) => (syncErr ? reject(syncErr) : resolve()));
-      });
+      const write = (): void =>
+        fs.writev(this.fd, pieces, (err, written) => {
+          if (err) return reject(err);
+          pieces = remainderAfter(pieces, written);
+          if (pieces.length) return write();
+          this.size += length;
+          fs.fdatasync(this.fd, (syncErr) => (syncErr ? reject(syncErr) : resolve()));
+        });
+      write();
     });
   }
 
@@ -67,4 +75,17 @@ export class WriteAheadLog {
   close(): void {
     fs.closeSync(this.fd);
   }
+}
+
+/** What is left of `pieces` after the first `written` bytes. */
+function remainderAfter(pieces: Uint8Array[], written: number): Uint8Array[] {
+  const rest: Uint8Array[] = [];
+  for (const piece of pieces) {
+    if (written >= piece.byteLength) written -= piece.byteLength;
+    else {
+      rest.push(written ? piece.subarray(written) : piece);
+      written = 0;
+    }
+  }
+  return rest;
 }

@@ -35,13 +35,20 @@ export class CompletionPublisher {
     private readonly keys: Keys,
   ) {}
 
-  async publish(replica: string, seq: number, outcome: OperationOutcome): Promise<void> {
+  /**
+   * `ref`: the operation's out-of-line bytes, disposable now that the replica applied it.
+   * The commands are sent back to back (one round trip), not as a pipeline: an ioredis pipeline
+   * copies every script defined on the connection (BullMQ's dozens) each time it is created.
+   */
+  async publish(replica: string, seq: number, outcome: OperationOutcome, ref?: string): Promise<void> {
     const message = JSON.stringify({ r: replica, s: seq, o: outcome } satisfies Completion);
-    const pipeline = this.redis.pipeline().set(this.keys.applied(replica), String(seq));
+    const sent: Promise<unknown>[] = [this.redis.set(this.keys.applied(replica), String(seq))];
+    if (ref) sent.push(this.redis.del(this.keys.operationBytes(replica, ref)));
     if (!outcome.ok) {
-      pipeline.lpush(this.keys.failures(replica), message).ltrim(this.keys.failures(replica), 0, FAILURES_KEPT - 1);
+      sent.push(this.redis.lpush(this.keys.failures(replica), message), this.redis.ltrim(this.keys.failures(replica), 0, FAILURES_KEPT - 1));
     }
-    await pipeline.publish(this.keys.completionChannel, message).exec();
+    sent.push(this.redis.publish(this.keys.completionChannel, message));
+    await Promise.all(sent);
   }
 }
 
@@ -59,8 +66,7 @@ export class CompletionWaiters {
   async attach(events: EventBus): Promise<void> {
     await events.subscribe(this.keys.completionChannel, (message) => {
       const c = JSON.parse(message) as Completion;
-      this.backlog?.applied(c.r, c.s);
-      this.settle(c.r, c.s, c.o);
+      this.completed(c.r, c.s, c.o);
     });
     events.onResync(() => void this.poll(0));
     this.poller = setInterval(() => void this.poll(POLL_AFTER_MS), POLL_AFTER_MS);
@@ -88,6 +94,16 @@ export class CompletionWaiters {
       if (list) list.push(waiter);
       else this.waiters.set(key, [waiter]);
     });
+  }
+
+  /**
+   * A completion: from the channel, or straight from an indexer in this process (which calls it
+   * once the operation is applied and in the replica's fsynced WAL, before publishing it).
+   * Settling twice is harmless.
+   */
+  completed(replica: string, seq: number, outcome: OperationOutcome): void {
+    this.backlog?.applied(replica, seq);
+    this.settle(replica, seq, outcome);
   }
 
   private settle(replica: string, seq: number, outcome: OperationOutcome): void {

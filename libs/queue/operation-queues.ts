@@ -3,8 +3,15 @@
 // has its sequence number, which is the BullMQ job id. BullMQ assigns it by INCR inside the same
 // atomic script that appends the job, so sequence order is queue order: the replica applies its
 // operations in the order they were accepted.
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+// Large operations do not travel inside the job: BullMQ stores job data as JSON, and a 500 KB
+// operation would cost base64 plus JSON.stringify at the ingress and the reverse at the indexer.
+// Their bytes go under a key of their own in the queue's hash-tag slot, written in the same
+// MULTI/EXEC transaction as the job (so a job never exists without its bytes), and the job carries
+// the key's reference. The indexer deletes that key once the replica applied the operation (see
+// CompletionPublisher), the moment the job itself becomes disposable.
+import crypto from 'node:crypto';
+import { Job, Queue } from 'bullmq';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keys } from '../cluster/keys.ts';
 import type { OperationOutcome } from '../engine/index.ts';
 
@@ -17,9 +24,23 @@ export const QUEUE_NAME = 'ops';
  */
 export const EVENTS_MAX_LEN = 100;
 
+/** Operations up to this size ride inline in the job (one fetch fewer for the consumer). */
+export const INLINE_OPERATION_BYTES = 8 * 1024;
+
+/** Exactly one of the two fields is set. */
 export interface OperationJobData {
-  /** The encoded ShardOperation, base64. */
-  op: string;
+  /** A small encoded ShardOperation, base64. */
+  op?: string;
+  /** A larger one: its bytes are at keys.operationBytes(replica, ref). */
+  ref?: string;
+}
+
+const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: { count: 100 } };
+
+export interface Enqueued {
+  seq: number;
+  /** Set when the bytes are stored out of line: the consumer deletes them once applied. */
+  ref?: string;
 }
 
 export class OperationQueues {
@@ -45,13 +66,29 @@ export class OperationQueues {
   }
 
   /** Appends an encoded operation to a replica's queue; resolves with its sequence number. */
-  async enqueue(replica: string, encoded: Uint8Array): Promise<number> {
-    const job = await this.queue(replica).add(
-      'op',
-      { op: Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('base64') },
-      { removeOnComplete: true, removeOnFail: { count: 100 } },
-    );
-    return Number(job.id);
+  async enqueue(replica: string, encoded: Uint8Array): Promise<Enqueued> {
+    const bytes = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+    const queue = this.queue(replica);
+    if (bytes.byteLength <= INLINE_OPERATION_BYTES) {
+      const job = await queue.add('op', { op: bytes.toString('base64') }, JOB_OPTIONS);
+      return { seq: Number(job.id) };
+    }
+    const ref = crypto.randomUUID();
+    const job = new Job<OperationJobData>(queue, 'op', { ref }, JOB_OPTIONS);
+    const multi = (await queue.getBackend().client).multi();
+    // BullMQ's transaction type names only the commands BullMQ uses; underneath it is ioredis's MULTI.
+    (multi as unknown as ChainableCommander).set(this.keys.operationBytes(replica, ref), bytes);
+    // Queues BullMQ's own add script on the transaction (as its addBulk does); the id is its result.
+    const added = job.addJob(multi).then(() => null, (err: unknown) => err);
+    const results = await multi.exec();
+    const failed = (await added) ?? (!results ? new Error('the transaction was discarded') : results.find(([err]) => err)?.[0]);
+    if (failed) throw failed;
+    return { seq: Number(results![1][1]), ref };
+  }
+
+  /** The out-of-line bytes of a queued operation (null once its replica applied it). */
+  operationBytes(replica: string, ref: string): Promise<Buffer | null> {
+    return this.redis.getBuffer(this.keys.operationBytes(replica, ref));
   }
 
   /** Operations waiting or in progress for a replica. */
@@ -63,8 +100,19 @@ export class OperationQueues {
   async destroy(replica: string): Promise<void> {
     const queue = this.queue(replica);
     await queue.obliterate({ force: true });
+    await this.deleteOperationBytes(replica);
     await queue.close();
     this.queues.delete(replica);
+  }
+
+  private async deleteOperationBytes(replica: string): Promise<void> {
+    const pattern = this.keys.operationBytes(replica, '*');
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (found.length) await this.redis.del(...found);
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   async close(): Promise<void> {

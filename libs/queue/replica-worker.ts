@@ -13,7 +13,30 @@ import type { Keys } from '../cluster/keys.ts';
 import type { OperationOutcome } from '../engine/index.ts';
 import { type OperationJobData, QUEUE_NAME } from './operation-queues.ts';
 
-export type OperationHandler = (seq: number, encoded: Uint8Array) => Promise<OperationOutcome>;
+/** One job of a replica's queue, as handed to the handler. */
+export interface QueuedOperation {
+  seq: number;
+  /** The key of its out-of-line bytes, if any, to delete once applied (CompletionPublisher). */
+  ref?: string;
+  /** The encoded operation; a handler that finds `seq` already applied need not load it. */
+  load(): Promise<Uint8Array>;
+}
+
+export type OperationHandler = (op: QueuedOperation) => Promise<OperationOutcome>;
+
+function queuedOperation(connection: Redis, keys: Keys, replica: string, seq: number, data: OperationJobData): QueuedOperation {
+  const { op, ref } = data;
+  return {
+    seq,
+    ref,
+    async load() {
+      if (op !== undefined) return Buffer.from(op, 'base64');
+      const bytes = await connection.getBuffer(keys.operationBytes(replica, ref ?? ''));
+      if (!bytes) throw new Error(`the bytes of operation ${seq} (${ref}) are missing from Redis`);
+      return bytes;
+    },
+  };
+}
 
 export interface ReplicaWorkerOptions {
   /** How long a job's lock lasts without renewal (renewed every half of it). */
@@ -26,10 +49,10 @@ export interface ReplicaWorkerOptions {
  * removes their jobs: the dead consumer's locks would otherwise keep them "active" (and counted
  * as backlog) until BullMQ's stall check, a lock period or two later.
  */
-async function recoverActive(connection: Redis, queue: Queue<OperationJobData>, handler: OperationHandler): Promise<void> {
+async function recoverActive(connection: Redis, keys: Keys, replica: string, queue: Queue<OperationJobData>, handler: OperationHandler): Promise<void> {
   const active = (await queue.getActive()).sort((a, b) => Number(a.id) - Number(b.id));
   for (const job of active) {
-    await handler(Number(job.id), Buffer.from(job.data.op, 'base64'));
+    await handler(queuedOperation(connection, keys, replica, Number(job.id), job.data));
     await connection.del(`${queue.toKey(job.id!)}:lock`); // the predecessor's lock: it is dead
     await job.remove().catch(() => {}); // a stall check may have moved it meanwhile: then it is a duplicate
   }
@@ -44,17 +67,17 @@ export async function startReplicaWorker(
 ): Promise<Worker<OperationJobData, OperationOutcome>> {
   const queue = new Queue<OperationJobData>(QUEUE_NAME, { connection, prefix: keys.queuePrefix(replica) });
   try {
-    await recoverActive(connection, queue, handler);
+    await recoverActive(connection, keys, replica, queue, handler);
   } finally {
     await queue.close();
   }
   const worker = new Worker<OperationJobData, OperationOutcome>(
     QUEUE_NAME,
     async (job) => {
-      const encoded = Buffer.from(job.data.op, 'base64');
+      const op = queuedOperation(connection, keys, replica, Number(job.id), job.data);
       for (let attempt = 0; ; attempt++) {
         try {
-          return await handler(Number(job.id), encoded);
+          return await handler(op);
         } catch (err) {
           // Hold the queue rather than let a later operation overtake this one.
           options.onError?.(err as Error);

@@ -1,10 +1,11 @@
 // Starts a quiver process with any set of roles against one Redis. The all-in-one process runs
 // all three, calling each other in-process through the same interfaces the internal RPC serves
-// in the split deployment; writes still go through BullMQ.
+// in the split deployment; writes still go through BullMQ, which stays the durable record and
+// the order of operations, while a LocalHandoff saves the all-in-one the queue's round trips.
 import * as grpc from '@grpc/grpc-js';
 import { Catalog, commandConnection, consumerConnection, ensureRedis, EventBus, keysFor, Registry } from '../../libs/cluster/index.ts';
 import type { QuiverConfig, Role } from '../../libs/config/index.ts';
-import { BacklogGauge, CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
+import { BacklogGauge, CompletionWaiters, LocalHandoff, OperationQueues } from '../../libs/queue/index.ts';
 import { addShardRpc } from '../../libs/shard-rpc/index.ts';
 import { clusterRpcs } from '../ingress/cluster-rpcs.ts';
 import { collectionsRpcs } from '../ingress/collections-rpcs.ts';
@@ -53,13 +54,16 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
   const queues = new OperationQueues(redis, keys);
   closers.push(() => queues.close());
 
+  // Ingress and indexer in one process: operations and completions also take the short way.
+  const handoff = has('ingress') && has('indexer') ? new LocalHandoff() : undefined;
+
   const result: QuiverProcess = { roles, stop: async () => {} };
   let indexer: Indexer | undefined;
   if (has('indexer')) {
     const consumer = consumerConnection(config.redis.url, 'quiver-indexer');
     consumer.on('error', (err) => log.debug({ err }, 'redis consumer connection'));
     closers.push(() => void consumer.disconnect());
-    indexer = new Indexer({ storagePath: config.storagePath, redis, consumer, keys, catalog, registry, queues, log: log.child({ role: 'indexer' }) });
+    indexer = new Indexer({ storagePath: config.storagePath, redis, consumer, keys, catalog, registry, queues, handoff, log: log.child({ role: 'indexer' }) });
     const internal = new grpc.Server(SERVER_OPTIONS);
     addShardRpc(internal, indexer);
     const port = await bind(internal, config.indexer.host, config.indexer.port);
@@ -81,8 +85,9 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
       const backlog = new BacklogGauge(config.write.maxBacklogOperations);
       const waiters = new CompletionWaiters(redis, keys, backlog);
       await waiters.attach(events);
+      handoff?.onCompleted((replica, seq, outcome) => waiters.completed(replica, seq, outcome));
       closers.push(() => waiters.close());
-      const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs);
+      const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs, handoff);
       Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), clusterRpcs({ catalog, router }), pointsWriteRpcs(catalog, writes));
       Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes));
     }

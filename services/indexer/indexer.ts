@@ -12,7 +12,9 @@ import {
 } from '../../libs/cluster/index.ts';
 import { type Filter, type OperationOutcome, type PointId, type ReadSelectors, type SearchRequest, ShardReplica } from '../../libs/engine/index.ts';
 import { QuiverError } from '../../libs/errors/index.ts';
-import { CompletionPublisher, type OperationQueues, startReplicaWorker } from '../../libs/queue/index.ts';
+import {
+  CompletionPublisher, type LocalHandoff, type OfferedOperation, OfferedOperations, type OperationQueues, type QueuedOperation, startReplicaWorker,
+} from '../../libs/queue/index.ts';
 import type { CountQuery, ReplicaReader } from '../../libs/shard-rpc/index.ts';
 import type { Logger } from '../common/logger.ts';
 
@@ -22,7 +24,15 @@ interface HostedReplica {
   worker: Promise<Worker>;
   /** The ShardParams (as JSON) the replica runs with: a catalog change to them is passed on live. */
   params: string;
+  /** Operations a local ingress offered ahead of the queue. */
+  offered: OfferedOperations;
+  /** Completions this process reported, by seq: in flight or done (failed ones are forgotten). */
+  reported: Map<number, Promise<void>>;
+  stopOffers: () => void;
 }
+
+/** How many reported completions each replica remembers, to complete queue duplicates quietly. */
+const REPORTED_REMEMBERED = 4096;
 
 export interface IndexerDeps {
   storagePath: string;
@@ -32,6 +42,8 @@ export interface IndexerDeps {
   catalog: Catalog;
   registry: Registry;
   queues: OperationQueues;
+  /** Set when an ingress runs in this process: offers and completions take the short way. */
+  handoff?: LocalHandoff;
   log: Logger;
 }
 
@@ -129,26 +141,68 @@ export class Indexer implements ReplicaReader {
     const replica = ShardReplica.open(path.join(this.replicasDir, key), shardParamsOf(record), {
       onSnapshotError: (err) => this.deps.log.error({ err, replica: key }, 'snapshot failed; the WAL still holds every operation'),
     });
-    const worker = startReplicaWorker(this.deps.consumer, this.deps.keys, key, (seq, encoded) => this.apply(key, replica, seq, encoded), {
-      onError: (err) => this.deps.log.warn({ err, replica: key }, 'replica worker error'),
-    });
-    worker.catch((err) => this.deps.log.error({ err, replica: key }, 'replica worker did not start'));
-    this.hosted.set(key, { replica, worker, params: JSON.stringify(shardParamsOf(record)) });
+    const hosted: HostedReplica = {
+      replica,
+      worker: startReplicaWorker(this.deps.consumer, this.deps.keys, key, (op) => this.applyQueued(key, hosted, op), {
+        onError: (err) => this.deps.log.warn({ err, replica: key }, 'replica worker error'),
+      }),
+      params: JSON.stringify(shardParamsOf(record)),
+      offered: new OfferedOperations(() => replica.appliedSeq, (op) => this.applyOffered(key, hosted, op)),
+      reported: new Map(),
+      stopOffers: () => {},
+    };
+    hosted.worker.catch((err) => this.deps.log.error({ err, replica: key }, 'replica worker did not start'));
+    hosted.stopOffers = this.deps.handoff?.consume(key, (op) => hosted.offered.offer(op)) ?? (() => {});
+    this.hosted.set(key, hosted);
     this.deps.log.info({ replica: key, collection: record.name, points: replica.store.pointCount, applied: replica.appliedSeq }, 'replica opened');
   }
 
-  private async apply(key: string, replica: ShardReplica, seq: number, encoded: Uint8Array): Promise<OperationOutcome> {
-    const result = await replica.applyLogged(seq, encoded);
-    // A redelivery is completed again: its first completion may have been lost with a crash.
-    const outcome: OperationOutcome = result.duplicate ? { ok: true } : result.outcome;
-    await this.publisher.publish(key, seq, outcome);
-    return outcome;
+  /** The queue's job for `op.seq`: applied unless it already was (then completed again if need be). */
+  private async applyQueued(key: string, hosted: HostedReplica, op: QueuedOperation): Promise<OperationOutcome> {
+    try {
+      if (op.seq > hosted.replica.appliedSeq) {
+        const result = await hosted.replica.applyLogged(op.seq, await op.load());
+        if (!result.duplicate) {
+          await this.complete(key, hosted, op.seq, result.outcome, op.ref);
+          return result.outcome;
+        }
+      }
+      // A duplicate. One applied from an offer is completed once that completion is out (the job
+      // is removed after it); any other redelivery is completed again, as its first completion
+      // may have been lost with a crash.
+      const reported = await hosted.reported.get(op.seq)?.then(() => true, () => false);
+      if (!reported) await this.complete(key, hosted, op.seq, { ok: true }, op.ref);
+      return { ok: true };
+    } finally {
+      hosted.offered.kick();
+    }
+  }
+
+  /** An operation offered by the ingress of this process, applied only if it is the replica's next. */
+  private async applyOffered(key: string, hosted: HostedReplica, op: OfferedOperation): Promise<void> {
+    const result = await hosted.replica.applyIfNext(op.seq, op.encoded);
+    if (result && !result.duplicate) await this.complete(key, hosted, op.seq, result.outcome, op.ref);
+  }
+
+  /**
+   * Reports an operation applied (and in the fsynced WAL): to the waiters of this process at once,
+   * then through Redis. Throws when Redis does; the queue's consumer then completes it again.
+   */
+  private complete(key: string, hosted: HostedReplica, seq: number, outcome: OperationOutcome, ref?: string): Promise<void> {
+    this.deps.handoff?.completed(key, seq, outcome);
+    const published = this.publisher.publish(key, seq, outcome, ref);
+    hosted.reported.set(seq, published);
+    published.catch(() => hosted.reported.get(seq) === published && hosted.reported.delete(seq));
+    if (hosted.reported.size > REPORTED_REMEMBERED) hosted.reported.delete(hosted.reported.keys().next().value as number);
+    return published;
   }
 
   private async drop(key: string): Promise<void> {
     const hosted = this.hosted.get(key);
     if (!hosted) return;
     this.hosted.delete(key);
+    hosted.stopOffers();
+    await hosted.offered.close();
     await (await hosted.worker).close();
     await hosted.replica.destroy();
     await this.deps.queues.destroy(key).catch(() => {});
@@ -215,6 +269,8 @@ export class Indexer implements ReplicaReader {
     this.stopped = true;
     clearInterval(this.heartbeat);
     await this.reconciling;
+    for (const h of this.hosted.values()) h.stopOffers();
+    await Promise.all([...this.hosted.values()].map((h) => h.offered.close()));
     await Promise.all([...this.hosted.values()].map(async (h) => (await h.worker.catch(() => null))?.close()));
     await Promise.all([...this.hosted.values()].map((h) => h.replica.close({ snapshot: true })));
     this.hosted.clear();

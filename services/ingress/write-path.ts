@@ -11,7 +11,7 @@ import { type CollectionRecord, replicaKey } from '../../libs/cluster/index.ts';
 import { encodeOperation, type OperationOutcome, type ShardOperation } from '../../libs/engine/index.ts';
 import { QuiverError, timeoutError, unavailable } from '../../libs/errors/index.ts';
 import type { CallContext } from '../../libs/api/index.ts';
-import type { BacklogGauge, CompletionWaiters, OperationQueues } from '../../libs/queue/index.ts';
+import type { BacklogGauge, CompletionWaiters, LocalHandoff, OperationQueues } from '../../libs/queue/index.ts';
 
 export interface UpdateResult {
   operation_id: string;
@@ -30,6 +30,8 @@ export class WritePath {
     private readonly waiters: CompletionWaiters,
     private readonly backlog: BacklogGauge,
     private readonly defaultWaitMs: number,
+    /** Set when the replicas' indexer runs in this process (see LocalHandoff). */
+    private readonly handoff?: LocalHandoff,
   ) {}
 
   async submit(record: CollectionRecord, perShard: Map<number, ShardOperation>, options: WriteOptions, ctx: CallContext): Promise<UpdateResult> {
@@ -44,7 +46,8 @@ export class WritePath {
       for (const { op, replica } of targets) {
         let bytes = encoded.get(op);
         if (!bytes) encoded.set(op, (bytes = encodeOperation(op)));
-        const seq = await this.queues.enqueue(replica, bytes);
+        const { seq, ref } = await this.queues.enqueue(replica, bytes);
+        this.handoff?.offer(replica, { seq, encoded: bytes, ref });
         this.backlog.enqueued(replica, seq);
         enqueued.push({ replica, seq });
       }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { ConnectError } from '@connectrpc/connect';
 import { Redis } from 'ioredis';
+import { INLINE_OPERATION_BYTES } from '../../libs/queue/index.ts';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, pid } from '../support/wire.ts';
 
@@ -54,23 +55,40 @@ test('a full replica queue refuses writes with RESOURCE_EXHAUSTED and retry-afte
   assert.equal((await write(7)).result?.status, 1, 'accepted again once the queue drained');
 });
 
-test('applied operations are removed from Redis and the event streams stay trimmed', async () => {
+test('applied operations are removed from Redis, large ones with their bytes, and the event streams stay trimmed', async () => {
   const q = await started({ label: 'trim' });
   await q.client.api('collections').create({ collectionName: 't', vectorsConfig: { config: { case: 'params', value: { size: 2n, distance: 3 } } } });
   for (let i = 0; i < 300; i++) {
     await q.client.api('points').upsert({ collectionName: 't', wait: i % 50 === 49, points: [{ id: pid(BigInt(i)), vectors: denseVectors([i, 1]) }] });
   }
+  // Operations above INLINE_OPERATION_BYTES keep their bytes under a key of their own.
+  await q.client.api('collections').create({ collectionName: 'large', vectorsConfig: { config: { case: 'params', value: { size: 64n, distance: 3 } } } });
+  for (let i = 0; i < 10; i++) {
+    const points = Array.from({ length: 100 }, (_, k) => ({ id: pid(BigInt(i * 100 + k)), vectors: denseVectors(Array.from({ length: 64 }, (_, d) => i + k + d)) }));
+    assert.ok(points.length * 64 * 4 > INLINE_OPERATION_BYTES);
+    await q.client.api('points').upsert({ collectionName: 'large', wait: i % 2 === 1, points });
+  }
+  assert.equal((await q.client.api('points').count({ collectionName: 'large', exact: true })).result?.count, 1000n);
   const redis = new Redis(q.redisUrl);
   try {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${q.prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...found);
-    } while (cursor !== '0');
-    const jobHashes = keys.filter((k) => /:ops:\d+$/.test(k));
-    assert.deepEqual(jobHashes, [], 'no applied job is kept');
+    const scanAll = async () => {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, found] = await redis.scan(cursor, 'MATCH', `${q.prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        keys.push(...found);
+      } while (cursor !== '0');
+      return keys;
+    };
+    const leftovers = (keys: string[]) => keys.filter((k) => /:ops:\d+$/.test(k) || k.includes(':opbytes:'));
+    // A job is removed (and its bytes deleted) just after its completion is reported.
+    let keys = await scanAll();
+    for (let tries = 0; leftovers(keys).length > 0 && tries < 100; tries++) {
+      await new Promise((r) => setTimeout(r, 50));
+      keys = await scanAll();
+    }
+    assert.deepEqual(leftovers(keys), [], 'no applied job or operation bytes are kept');
     const events = keys.filter((k) => k.endsWith(':ops:events'));
     assert.ok(events.length > 0);
     for (const key of events) {

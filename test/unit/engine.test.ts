@@ -31,6 +31,13 @@ test('an operation survives encoding: uint64 ids, UUIDs, packed vectors, integer
   assert.equal(typeof (decoded as UpsertOperation).payloads[0]!.one, 'number', 'a double stays a double');
 });
 
+test('ids on both sides of 2^53 keep every digit through encoding, in upserts and deletes', () => {
+  const ids = [0n, 9007199254740991n, 9007199254740992n, 9007199254740993n, 18446744073709551614n];
+  const op: UpsertOperation = { kind: 'upsert', ids, dim: 1, vectors: new Float32Array(ids.length), payloads: ids.map(() => null) };
+  assert.deepEqual((decodeOperation(encodeOperation(op)) as UpsertOperation).ids, ids);
+  assert.deepEqual(decodeOperation(encodeOperation({ kind: 'delete_points', ids })), { kind: 'delete_points', ids, traceContext: undefined });
+});
+
 test('cosine vectors are normalised; zero vectors stay zero', () => {
   assert.deepEqual(Array.from(prepareVector('Cosine', new Float32Array([3, 4]))), [Math.fround(0.6), Math.fround(0.8)]);
   assert.deepEqual(Array.from(prepareVector('Cosine', new Float32Array([0, 0]))), [0, 0]);
