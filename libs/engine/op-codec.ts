@@ -3,7 +3,7 @@
 // packed as float32, never as JSON numbers.
 import { internalType, TO_OBJECT } from './internal-proto.ts';
 import type { PointId } from './types.ts';
-import type { ShardOperation } from './operations.ts';
+import type { ShardOperation, VectorBlock } from './operations.ts';
 import { payloadFromMessage, payloadToMessage, type ValueMessage } from './payload-codec.ts';
 import { payloadOperationFromMessage, payloadOperationToMessage } from './payload-op-codec.ts';
 
@@ -31,6 +31,18 @@ export function floatsToBytes(values: Float32Array): Uint8Array {
 }
 
 const UPSERT_MODES = { upsert: 'UPSERT', insert_only: 'INSERT_ONLY', update_only: 'UPDATE_ONLY' } as const;
+// biome-ignore lint: the message shape is structural
+type VectorBlockMessage = { name?: string; dim?: number; points?: number[]; vectors?: Uint8Array };
+
+function blockToMessage(b: VectorBlock): VectorBlockMessage {
+  return { name: b.name, dim: b.dim, points: b.points ?? [], vectors: floatsToBytes(b.vectors) };
+}
+
+function blockFromMessage(m: VectorBlockMessage): VectorBlock {
+  const block: VectorBlock = { name: m.name ?? '', dim: m.dim ?? 0, vectors: floatsFromBytes(m.vectors ?? new Uint8Array()) };
+  if (m.points?.length) block.points = m.points;
+  return block;
+}
 
 // The encoder's inputs are shaped for a cheap fromObject (same bytes): an id up to 2^53 as a
 // number (a decimal string costs a Long.fromString per point), a point without payload as an
@@ -56,7 +68,14 @@ function operationToMessage(op: ShardOperation): Record<string, any> {
         payloads: op.payloads.map((p) => (p ? { fields: payloadToMessage(p) } : NO_PAYLOAD)),
         ...(op.mode && op.mode !== 'upsert' ? { mode: UPSERT_MODES[op.mode] } : {}),
         ...(op.updateFilter ? { update_filter: op.updateFilter } : {}),
+        named: (op.named ?? []).map(blockToMessage),
       };
+      break;
+    case 'update_vectors':
+      message.update_vectors = { ids: op.ids.map(pointKeyToMessage), vectors: op.vectors.map(blockToMessage) };
+      break;
+    case 'delete_vectors':
+      message.delete_vectors = { ids: op.ids.map(pointKeyToMessage), names: op.names };
       break;
     case 'delete_points':
       message.delete_points = { ids: op.ids.map(pointKeyToEncode), ...(op.filter ? { filter: op.filter } : {}) };
@@ -94,12 +113,20 @@ function operationFromMessage(m: Record<string, any>): ShardOperation {
       const payloads = (u.payloads ?? []).map((p: { fields?: Record<string, ValueMessage> }) =>
         p.fields && Object.keys(p.fields).length ? payloadFromMessage(p.fields) : null,
       );
+      const named = (u.named ?? []).map(blockFromMessage);
       const mode = u.mode === 'INSERT_ONLY' ? 'insert_only' : u.mode === 'UPDATE_ONLY' ? 'update_only' : undefined;
       return {
         kind: 'upsert', ids, dim: u.dim ?? 0, vectors: floatsFromBytes(u.vectors ?? new Uint8Array()), payloads,
-        ...(mode ? { mode } : {}), ...(u.update_filter ? { updateFilter: u.update_filter } : {}), traceContext,
+        ...(mode ? { mode } : {}), ...(u.update_filter ? { updateFilter: u.update_filter } : {}), ...(named.length ? { named } : {}), traceContext,
       };
     }
+    case 'update_vectors':
+      return {
+        kind: 'update_vectors', ids: (m.update_vectors.ids ?? []).map(pointKeyFromMessage),
+        vectors: (m.update_vectors.vectors ?? []).map(blockFromMessage), traceContext,
+      };
+    case 'delete_vectors':
+      return { kind: 'delete_vectors', ids: (m.delete_vectors.ids ?? []).map(pointKeyFromMessage), names: m.delete_vectors.names ?? [], traceContext };
     case 'delete_points': {
       const d = m.delete_points;
       return { kind: 'delete_points', ids: (d.ids ?? []).map(pointKeyFromMessage), ...(d.filter ? { filter: d.filter } : {}), traceContext };

@@ -20,6 +20,22 @@ export type PointTarget = { ids: PointId[] } | { filter: FilterMessage };
  */
 export type UpsertMode = 'upsert' | 'insert_only' | 'update_only';
 
+/**
+ * The vectors of one name for some of an operation's points, packed: `points` lists the indexes
+ * (into the operation's ids, ascending) of the points that carry this name; absent, every point does.
+ */
+export interface VectorBlock {
+  name: string;
+  dim: number;
+  points?: number[];
+  /** (points?.length ?? ids.length) * dim values, prepared for the name's distance. */
+  vectors: Float32Array;
+}
+
+/**
+ * Replaces whole points. `dim`/`vectors` carry the default vector "" of every point (dim 0 and no
+ * values when the collection has none).
+ */
 export interface UpsertOperation {
   kind: 'upsert';
   ids: PointId[];
@@ -31,6 +47,25 @@ export interface UpsertOperation {
   mode?: UpsertMode;
   /** Qdrant's update_filter: existing points are overwritten only if they match. */
   updateFilter?: FilterMessage;
+  /** The named vectors (collections with params_map); a point may lack some. */
+  named?: VectorBlock[];
+}
+
+/**
+ * Replaces the given vectors of existing points, keeping their other vectors and payload (the
+ * point gets a new label and version). Missing points are skipped and reported as not_found.
+ */
+export interface UpdateVectorsOperation {
+  kind: 'update_vectors';
+  ids: PointId[];
+  vectors: VectorBlock[];
+}
+
+/** Removes the listed vector names from existing points; missing points are reported as not_found. */
+export interface DeleteVectorsOperation {
+  kind: 'delete_vectors';
+  ids: PointId[];
+  names: string[];
 }
 
 export interface DeletePointsOperation {
@@ -90,6 +125,8 @@ export interface FieldIndexOperation {
 
 export type ShardOperation = (
   | UpsertOperation
+  | UpdateVectorsOperation
+  | DeleteVectorsOperation
   | DeletePointsOperation
   | FieldIndexOperation
   | PayloadOperation

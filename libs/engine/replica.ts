@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeOperation } from './op-codec.ts';
 import type { OperationOutcome } from './operations.ts';
-import { ShardStore } from './shard-store.ts';
+import { type SavedGraphs, ShardStore } from './shard-store.ts';
 import { settleParams, storeTunables } from './shard-params-file.ts';
-import { fsyncPath, publishSnapshot, readSnapshot, writeState } from './snapshot.ts';
+import { fsyncPath, graphFileName, publishSnapshot, readSnapshot, writeState } from './snapshot.ts';
 import type { ShardParams } from './types.ts';
 import { WriteAheadLog } from './wal.ts';
 
@@ -65,7 +65,7 @@ export class ShardReplica {
       if (name.startsWith('snapshot.tmp-')) fs.rmSync(path.join(dir, name), { recursive: true, force: true }); // a crash mid-snapshot
     }
     const snapshot = readSnapshot(dir);
-    const store = new ShardStore(stored, snapshot ? { state: snapshot.state, graphFile: snapshot.graphFile, graphUpTo: snapshot.graphUpTo } : undefined);
+    const store = new ShardStore(stored, snapshot ? { state: snapshot.state, graphs: snapshot.graphs } : undefined);
     let applied = snapshot?.seq ?? 0;
     const segments = segmentsOf(dir);
     let last: WriteAheadLog | undefined;
@@ -126,9 +126,9 @@ export class ShardReplica {
   }
 
   /**
-   * Takes a snapshot off the apply path (one at a time). The graph is saved first and the state
-   * captured after, so the graph never holds a label the state lacks; the state's later deletes are
-   * applied to the graph again on load.
+   * Takes a snapshot off the apply path (one at a time). The graphs are saved first and the state
+   * captured after, so a graph never holds a label the state lacks; the state's later deletes are
+   * applied to the graphs again on load.
    */
   snapshot(): Promise<void> {
     this.snapshotting ??= this.takeSnapshot().finally(() => {
@@ -167,10 +167,14 @@ export class ShardReplica {
     const prepared = path.join(this.dir, `snapshot.tmp-${process.pid}-${Date.now()}`);
     fs.mkdirSync(prepared);
     try {
-      const graphFile = path.join(prepared, 'graph.bin');
       const store = this.current;
-      const graphUpTo = store.graph ? await store.graph.save(graphFile) : 0;
-      if (store.graph) fsyncPath(graphFile);
+      const graphs: SavedGraphs = new Map();
+      for (const [i, [name, index]] of [...store.vectors].entries()) {
+        if (!index.graph) continue;
+        const file = graphFileName(i);
+        graphs.set(name, { file, upTo: await index.graph.save(path.join(prepared, file)) });
+        fsyncPath(path.join(prepared, file));
+      }
       // Between two applies: seq, state and the new segment agree.
       const { seq, state } = await this.serially(() => {
         if (this.current !== store) throw new Error('the replica was compacted during the snapshot; the next one will be taken');
@@ -178,7 +182,7 @@ export class ShardReplica {
         this.rotate(captured.seq + 1);
         return captured;
       });
-      await writeState(prepared, { seq, graphUpTo }, state, store.params.dim);
+      await writeState(prepared, { seq, graphs }, state, new Map([...store.vectors].map(([name, index]) => [name, index.params.dim])));
       publishSnapshot(this.dir, prepared, seq);
       this.removeCovered(seq);
     } catch (err) {

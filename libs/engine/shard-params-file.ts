@@ -28,6 +28,10 @@ export function settleParams(dir: string, current: ShardParams): ShardParams {
   }
   const stored: ShardParams = JSON.parse(fs.readFileSync(file, 'utf8'));
   const settled: ShardParams = { ...stored, hnsw: current.hnsw, ...(current.vacuum ? { vacuum: current.vacuum } : {}) };
+  if (stored.named) {
+    // Named vectors keep their spaces; each takes its current HNSW tunables.
+    settled.named = Object.fromEntries(Object.entries(stored.named).map(([name, p]) => [name, { ...p, hnsw: current.named?.[name]?.hnsw ?? p.hnsw }]));
+  }
   if (JSON.stringify(settled) !== JSON.stringify(stored)) write(dir, settled);
   return settled;
 }

@@ -1,5 +1,5 @@
-// The in-memory state of one shard replica: id map, vectors, payloads, versions, field index
-// declarations, and its HNSW graph (in a worker thread, see graph/).
+// The in-memory state of one shard replica: id map, payloads, versions, field index declarations,
+// and per vector name its vectors and HNSW graph (vector-index.ts; graphs in worker threads).
 // Contracts:
 // - apply() is synchronous and deterministic: the same operations in the same order give the
 //   same labels and state (WAL replay relies on it). It never waits for the graph.
@@ -8,30 +8,38 @@
 //   graph catches up (Qdrant's appendable segment).
 // - Labels are rows of the vector column and of the graph. Overwriting a point gives it a new
 //   label and retires the old one (hnswlib's in-place update costs about ten times an insert);
-//   retired labels are not reused until the optimiser compacts the shard.
+//   retired labels are not reused until the optimiser compacts the shard. Labels are shared by all
+//   vector names; a point may lack some names (it is then no candidate in their searches).
+// - Changing some vectors of a point (update_vectors, delete_vectors) rewrites the point under a
+//   new label too, carrying its other vectors and payload over.
 // - Payload objects are replaced, never mutated in place (snapshots share them).
 import { bestFirst, largerIsBetter, passesThreshold, scoreAt } from './distance.ts';
 import { type Filter, filteredEf, isEmptyFilter, PointMatcher, thresholdPoints } from './filter/index.ts';
-import { GraphIndex } from './graph/graph-index.ts';
-import { hnswSpaceFor } from './graph/space.ts';
 import {
-  type BatchOperation, OK, type OperationOutcome, type PayloadOperation, pointNotFound, type ShardOperation, type UpsertMode,
+  type BatchOperation, OK, type OperationOutcome, type PayloadOperation, pointNotFound, type ShardOperation, type UpsertOperation,
+  type VectorBlock,
 } from './operations.ts';
 import { selectPayload } from './payload.ts';
 import { payloadChange } from './payload-changes.ts';
 import { candidateScorer, type ScorerResult, scorerOrder } from './scorers.ts';
-import { compareIds, type Payload, type PointId, type PointRecord, type ReadSelectors, type ScoredRecord, type SearchRequest, type ShardParams } from './types.ts';
-import { VectorColumn } from './vector-column.ts';
+import {
+  compareIds, type NamedVectors, type Payload, type PointId, type PointRecord, type ReadSelectors, type ScoredRecord,
+  type SearchRequest, type ShardParams, type VectorParams, vectorParamsByName,
+} from './types.ts';
+import { type LabelView, VectorIndex, type VectorIndexState } from './vector-index.ts';
 
 /** Everything needed to rebuild a store, captured at one sequence number (see snapshot.ts). */
 export interface ShardState {
   ids: (PointId | undefined)[];
   versions: number[];
   payloads: (Payload | null)[];
-  /** ids.length * dim values. */
-  vectors: Float32Array;
+  /** Per vector name, ids.length labels' vectors and presence. */
+  vectors: Map<string, VectorIndexState>;
   fieldIndexes: [string, string][];
 }
+
+/** Saved graphs to load, per vector name: the file and the label prefix it holds. */
+export type SavedGraphs = Map<string, { file: string; upTo: number }>;
 
 /** Filter selectors wait for the store's filter evaluation; until then the ingress refuses them. */
 const FILTER_NOT_SUPPORTED: OperationOutcome = { ok: false, kind: 'bad_input', message: 'filter selectors are not supported by this replica yet' };
@@ -47,8 +55,12 @@ export class ShardStore {
   private payloads: (Payload | null)[] = [];
   /** Sequence number of the operation that last wrote each label (Qdrant's point version). */
   private versions: number[] = [];
-  private readonly vectors: VectorColumn;
-  readonly graph: GraphIndex | null;
+  /** Per vector name ("" is the unnamed default). */
+  readonly vectors = new Map<string, VectorIndex>();
+  private readonly view: LabelView = {
+    count: 0, // replaced by a getter in the constructor
+    isLive: (label) => this.ids[label] !== undefined,
+  };
   readonly fieldIndexes = new Map<string, string>();
   /** Filter evaluation, with the payload indexes built for fieldIndexes (kept current by setPayloadOf). */
   private readonly matcher = new PointMatcher({
@@ -59,21 +71,20 @@ export class ShardStore {
     hasVector: (label, name) => this.hasVector(label, name),
   });
 
-  /**
-   * @param graphFile a graph saved by a snapshot of this store, holding labels below graphUpTo
-   */
-  constructor(private tuned: ShardParams, restore?: { state: ShardState; graphFile?: string; graphUpTo: number }) {
-    const params = tuned;
-    this.vectors = new VectorColumn(params.dim);
-    const space = hnswSpaceFor(params.distance);
-    const loaded = restore?.graphFile && restore.graphUpTo > 0;
-    this.graph = space
-      ? new GraphIndex({
-          space, dim: params.dim, m: params.hnsw.m, efConstruct: params.hnsw.efConstruct,
-          ...(loaded ? { loadFrom: restore!.graphFile, loadedUpTo: restore!.graphUpTo } : {}),
-        })
-      : null;
-    if (restore) this.restore(restore.state, loaded ? restore.graphUpTo : 0);
+  constructor(private tuned: ShardParams, restore?: { state: ShardState; graphs?: SavedGraphs }) {
+    Object.defineProperty(this.view, 'count', { get: () => this.ids.length });
+    if (restore) this.restore(restore.state);
+    for (const [name, vectorParams] of vectorParamsByName(tuned)) {
+      const state = restore?.state.vectors.get(name);
+      const saved = restore?.graphs?.get(name);
+      const from = state ? { state, labels: this.view, graphFile: saved?.file, graphUpTo: saved?.upTo ?? 0 } : undefined;
+      this.vectors.set(name, new VectorIndex(name, vectorParams, from));
+    }
+  }
+
+  /** The default vector's graph (null when it has none); see `vectors` for every name's. */
+  get graph() {
+    return this.vectors.get('')?.graph ?? null;
   }
 
   get params(): ShardParams {
@@ -86,29 +97,29 @@ export class ShardStore {
    * ef_construct apply to graphs built from now on (the next compaction); the running graph keeps
    * the ones it was built with (hnswlib fixes them when a graph is created).
    */
-  retune(next: Pick<ShardParams, 'hnsw' | 'vacuum'>): void {
-    this.tuned = { ...this.tuned, hnsw: { ...next.hnsw }, ...(next.vacuum ? { vacuum: { ...next.vacuum } } : {}) };
+  retune(next: Pick<ShardParams, 'hnsw' | 'vacuum' | 'named'>): void {
+    this.tuned = {
+      ...this.tuned, hnsw: { ...next.hnsw }, ...(next.vacuum ? { vacuum: { ...next.vacuum } } : {}), ...(next.named ? { named: next.named } : {}),
+    };
   }
 
-  private restore(state: ShardState, graphUpTo: number): void {
-    const dim = this.params.dim;
+  /** A vector name's current parameters (tunables live, see retune), or undefined for an unknown name. */
+  private paramsOf(name: string): VectorParams | undefined {
+    const { named, dim, distance, hnsw } = this.tuned;
+    if (named) return named[name];
+    return name === '' ? { dim, distance, hnsw } : undefined;
+  }
+
+  /** Ids, payloads, versions and field indexes of a captured state (vectors: see VectorIndex). */
+  private restore(state: ShardState): void {
     this.ids = state.ids.slice();
     this.versions = state.versions.slice();
     this.payloads = state.payloads.slice();
-    const dead: number[] = [];
-    for (let label = 0; label < this.ids.length; label++) {
-      const id = this.ids[label];
-      this.vectors.set(label, state.vectors.subarray(label * dim, (label + 1) * dim));
-      if (id === undefined) dead.push(label);
-      else this.labels.set(id, label);
-    }
+    this.ids.forEach((id, label) => id !== undefined && this.labels.set(id, label));
     for (const [field, type] of state.fieldIndexes) {
       this.fieldIndexes.set(field, type);
       this.matcher.indexes.declare(field, type, this.payloads); // indexes are rebuilt, never stored
     }
-    // The saved graph may predate deletes that the state has; the tail was never in it.
-    for (let label = graphUpTo; label < this.ids.length; label++) this.graph?.insert(label, this.vectors.get(label));
-    this.graph?.remove(dead);
   }
 
   get pointCount(): number {
@@ -128,37 +139,60 @@ export class ShardStore {
 
   /**
    * A new store with only the live points, labels renumbered densely in their current order. Its
-   * graph is rebuilt in the background; until then its searches scan exactly. Same ids, payloads,
+   * graphs are rebuilt in the background; until then its searches scan exactly. Same ids, payloads,
    * versions and vectors: reads see no difference.
    */
   compacted(): ShardStore {
-    const dim = this.params.dim;
-    const state: ShardState = { ids: [], versions: [], payloads: [], vectors: new Float32Array(this.labels.size * dim), fieldIndexes: [...this.fieldIndexes] };
-    const data = this.vectors.raw;
-    for (let label = 0; label < this.ids.length; label++) {
-      if (this.ids[label] === undefined) continue;
-      state.vectors.set(data.subarray(label * dim, (label + 1) * dim), state.ids.length * dim);
-      state.ids.push(this.ids[label]);
-      state.versions.push(this.versions[label]);
-      state.payloads.push(this.payloads[label]);
+    const keep: number[] = [];
+    for (let label = 0; label < this.ids.length; label++) if (this.ids[label] !== undefined) keep.push(label);
+    const state: ShardState = {
+      ids: keep.map((l) => this.ids[l]),
+      versions: keep.map((l) => this.versions[l]),
+      payloads: keep.map((l) => this.payloads[l]),
+      vectors: new Map(),
+      fieldIndexes: [...this.fieldIndexes],
+    };
+    for (const [name, index] of this.vectors) {
+      const dim = index.params.dim;
+      const data = new Float32Array(keep.length * dim);
+      const present = new Uint8Array(keep.length);
+      keep.forEach((label, at) => {
+        const vector = index.get(label);
+        if (!vector) return;
+        data.set(vector, at * dim);
+        present[at] = 1;
+      });
+      state.vectors.set(name, { data, present });
     }
-    return new ShardStore(this.params, { state, graphUpTo: 0 });
+    return new ShardStore(this.params, { state });
   }
 
-  /** Labels the graph does not hold yet. */
+  /** Live vectors the graphs do not hold yet: the largest backlog of any one name. */
   get unindexedCount(): number {
-    return this.graph ? this.ids.length - Math.min(this.graph.indexedUpTo, this.ids.length) : 0;
+    let most = 0;
+    for (const index of this.vectors.values()) most = Math.max(most, index.unindexedCount(this.view));
+    return most;
   }
 
   apply(op: ShardOperation, version: number): OperationOutcome {
     switch (op.kind) {
       case 'upsert':
         if (op.updateFilter) return FILTER_NOT_SUPPORTED;
-        return this.upsert(op.ids, op.vectors, op.payloads, op.mode ?? 'upsert', version);
+        return this.upsert(op, version);
+      case 'update_vectors': {
+        const perPoint = vectorsPerPoint(op.ids.length, op.vectors);
+        return this.rewrite(op.ids, version, (old, i) => ({ ...old, ...perPoint[i] }));
+      }
+      case 'delete_vectors':
+        return this.rewrite(op.ids, version, (old) => {
+          const kept = { ...old };
+          for (const name of op.names) delete kept[name];
+          return kept;
+        });
       case 'delete_points': {
         if (op.filter) return FILTER_NOT_SUPPORTED;
         const retired = op.ids.map((id) => this.retire(id)).filter((l): l is number => l !== undefined);
-        this.graph?.remove(retired);
+        for (const index of this.vectors.values()) index.retire(retired);
         return OK;
       }
       case 'create_field_index':
@@ -179,28 +213,68 @@ export class ShardStore {
     }
   }
 
-  private upsert(ids: PointId[], vectors: Float32Array, payloads: (Payload | null)[], mode: UpsertMode, version: number): OperationOutcome {
-    const dim = this.params.dim;
-    const retired: number[] = [];
+  private upsert(op: UpsertOperation, version: number): OperationOutcome {
+    const { ids, payloads } = op;
+    const mode = op.mode ?? 'upsert';
+    const blocks = op.dim > 0 ? [{ name: '', dim: op.dim, vectors: op.vectors }, ...(op.named ?? [])] : (op.named ?? []);
+    const perPoint = vectorsPerPoint(ids.length, blocks);
     // Existence is judged once, on the state before this operation (duplicate ids within it all
     // pass or fail together; the last one wins, as with a plain upsert).
     const existedBefore = mode === 'upsert' ? null : new Set(ids.filter((id) => this.labels.has(id)));
+    const points: { id: PointId; vectors: NamedVectors; payload: Payload | null }[] = [];
     for (let i = 0; i < ids.length; i++) {
       if (existedBefore && existedBefore.has(ids[i]) !== (mode === 'update_only')) continue;
-      const vector = vectors.subarray(i * dim, (i + 1) * dim);
-      const old = this.retire(ids[i]);
+      points.push({ id: ids[i], vectors: perPoint[i], payload: payloads[i] });
+    }
+    this.write(points, version);
+    return OK;
+  }
+
+  /** Writes whole points, each under a new label; an existing point's old label is retired. */
+  private write(points: { id: PointId; vectors: NamedVectors; payload: Payload | null }[], version: number): void {
+    const retired: number[] = [];
+    for (const point of points) {
+      const old = this.retire(point.id);
       if (old !== undefined) retired.push(old);
       const label = this.ids.length;
-      this.labels.set(ids[i], label);
-      this.ids.push(ids[i]);
+      this.labels.set(point.id, label);
+      this.ids.push(point.id);
       this.payloads.push(null);
-      this.setPayloadOf(label, payloads[i]);
+      this.setPayloadOf(label, point.payload);
       this.versions.push(version);
-      this.vectors.set(label, vector);
-      this.graph?.insert(label, vector);
+      for (const [name, vector] of Object.entries(point.vectors)) this.vectors.get(name)?.set(label, vector);
     }
-    this.graph?.remove(retired);
-    return OK;
+    for (const index of this.vectors.values()) index.retire(retired);
+  }
+
+  /**
+   * Rewrites the vectors of existing points (payloads kept); missing ids are skipped and the first
+   * one is reported as not_found, as Qdrant reports it after updating the points it found.
+   */
+  private rewrite(ids: PointId[], version: number, change: (old: NamedVectors, i: number) => NamedVectors): OperationOutcome {
+    let missing: PointId | undefined;
+    ids.forEach((id, i) => {
+      const label = this.labels.get(id);
+      if (label === undefined) {
+        missing ??= id;
+        return;
+      }
+      // One at a time: an id listed twice sees its first change.
+      this.write([{ id, vectors: change(this.vectorsAt(label, true), i), payload: this.payloads[label] }], version);
+    });
+    return missing === undefined ? OK : pointNotFound(missing);
+  }
+
+  /** The label's vectors of the selected names. */
+  private vectorsAt(label: number, selector: ReadSelectors['vector']): NamedVectors {
+    const out: NamedVectors = {};
+    if (selector === false) return out;
+    for (const [name, index] of this.vectors) {
+      if (selector !== true && !selector.includes(name)) continue;
+      const vector = index.get(label);
+      if (vector) out[name] = vector;
+    }
+    return out;
   }
 
   /**
@@ -255,9 +329,14 @@ export class ShardStore {
     return label;
   }
 
-  /** Whether the point at `label` has the vector `name` ('' = the default unnamed vector). */
+  /** Whether the live point at `label` has the vector `name` ('' = the default unnamed vector). */
   hasVector(label: number, name: string): boolean {
-    return name === '' && this.ids[label] !== undefined; // every point has exactly the default vector
+    return this.ids[label] !== undefined && (this.vectors.get(name)?.has(label) ?? false);
+  }
+
+  /** The label of a live point, for per-label checks such as hasVector. */
+  labelOf(id: PointId): number | undefined {
+    return this.labels.get(id);
   }
 
   /**
@@ -314,42 +393,49 @@ export class ShardStore {
   }
 
   /**
-   * The best `top` points. Exact when asked, when the shard is below the full-scan threshold, or
-   * when there is no graph; otherwise the graph's candidates for the indexed labels plus an exact
-   * scan of the unindexed tail.
+   * The best `top` points by the vector `req.vectorName` (default ""); points without that vector
+   * are no candidates. Exact when asked, when the shard is below the name's full-scan threshold,
+   * or when the name has no graph; otherwise the graph's candidates for the indexed labels plus an
+   * exact scan of the unindexed tail.
    */
   async search(req: SearchRequest): Promise<ScoredRecord[]> {
-    if (req.top <= 0 || this.labels.size === 0) return [];
-    if (req.scorer || req.candidates) return this.scanScored(req);
-    if (req.filter && !isEmptyFilter(req.filter)) return this.filteredSearch(req, req.filter);
-    const { distance, dim, hnsw } = this.params;
+    const name = req.vectorName ?? '';
+    const index = this.vectors.get(name);
+    const params = this.paramsOf(name);
+    if (!index || !params || req.top <= 0 || this.labels.size === 0) return [];
+    const on: Searched = { index, params };
+    if (req.scorer || req.candidates) return this.scanScored(req, on);
+    if (req.filter && !isEmptyFilter(req.filter)) return this.filteredSearch(req, req.filter, on);
+    const { dim, hnsw } = params;
+    const graph = index.graph;
     const small = (this.labels.size * dim * 4) / 1024 < hnsw.fullScanThresholdKb;
     let candidates: Candidate[];
-    if (req.exact || !this.graph || small || this.graph.indexedUpTo === 0 || this.graph.failed) {
-      candidates = this.exactTop(req, 0);
+    if (req.exact || !graph || small || graph.indexedUpTo === 0 || graph.failed) {
+      candidates = this.exactTop(req, on, 0);
     } else {
-      const upTo = this.graph.indexedUpTo;
+      const upTo = graph.indexedUpTo;
       // A graph closed meanwhile (the store was compacted away) leaves the exact scan to answer.
-      const fromGraph = await this.graph.search(req.vector, req.top, req.hnswEf ?? hnsw.efConstruct).catch(() => null);
-      if (fromGraph === null) return this.finish(req, this.exactTop(req, 0));
+      const fromGraph = await graph.search(req.vector, req.top, req.hnswEf ?? hnsw.efConstruct).catch(() => null);
+      if (fromGraph === null) return this.finish(req, on, this.exactTop(req, on, 0));
       // After the await: skip labels retired meanwhile, and labels the tail scan covers too.
       const tailFrom = Math.min(upTo, this.ids.length);
       const live = fromGraph.filter((label) => label < tailFrom && this.ids[label] !== undefined);
-      candidates = [...this.scoreLabels(req, live), ...this.exactTop(req, tailFrom)];
+      candidates = [...this.scoreLabels(req, on, live), ...this.exactTop(req, on, tailFrom)];
     }
-    return this.finish(req, candidates);
+    return this.finish(req, on, candidates);
   }
 
-  /** A custom scorer or a candidate list: every live (candidate) label passing the filter, if any, scored exactly. */
-  private scanScored(req: SearchRequest): ScoredRecord[] {
-    const passes = req.filter && !isEmptyFilter(req.filter) ? this.matcher.test(req.filter) : (label: number) => this.ids[label] !== undefined;
+  /** A custom scorer or a candidate list: every live (candidate) label with the vector passing the filter, if any, scored exactly. */
+  private scanScored(req: SearchRequest, on: Searched): ScoredRecord[] {
+    const filterTest = req.filter && !isEmptyFilter(req.filter) ? this.matcher.test(req.filter) : (label: number) => this.ids[label] !== undefined;
+    const passes = (label: number) => on.index.has(label) && filterTest(label);
     const labels = req.candidates
       ? [...new Set(req.candidates.map((id) => this.labels.get(id)).filter((l): l is number => l !== undefined && passes(l)))]
       : this.ids.flatMap((_id, label) => (passes(label) ? [label] : []));
-    if (!req.scorer) return this.finish(req, this.scoreLabels(req, labels));
-    const score = candidateScorer(req.scorer, this.params.distance);
-    const dim = this.params.dim;
-    const data = this.vectors.raw;
+    if (!req.scorer) return this.finish(req, on, this.scoreLabels(req, on, labels));
+    const score = candidateScorer(req.scorer, on.params.distance);
+    const dim = on.params.dim;
+    const data = on.index.raw;
     const scored: (ScorerResult & { label: number; id: PointId })[] = [];
     for (const label of labels) {
       const result = score(data, label * dim, this.payloads[label], this.ids[label]!);
@@ -370,20 +456,20 @@ export class ShardStore {
    * labels plus the exact filtered scan of the tail. A graph answer shorter than the matching
    * indexed points allow (a walk cut off by a very selective filter) is replaced by the exact scan.
    */
-  private async filteredSearch(req: SearchRequest, filter: Filter): Promise<ScoredRecord[]> {
-    const { dim, hnsw } = this.params;
-    const graph = this.graph;
+  private async filteredSearch(req: SearchRequest, filter: Filter, on: Searched): Promise<ScoredRecord[]> {
+    const { dim, hnsw } = on.params;
+    const graph = on.index.graph;
     const graphUsable = !req.exact && graph !== null && !graph.failed && graph.indexedUpTo > 0;
     const candidates = this.matcher.candidates(filter);
     const exactAmongMatches = () => {
       const { allowed } = this.matcher.bitmap(filter, false, candidates);
-      return this.finish(req, this.exactTop(req, 0, (label) => allowed[label] === 1));
+      return this.finish(req, on, this.exactTop(req, on, 0, (label) => allowed[label] === 1));
     };
     if (!graphUsable || this.matcher.estimate(filter, candidates) < thresholdPoints(hnsw.fullScanThresholdKb, dim)) return exactAmongMatches();
     const { allowed, count } = this.matcher.bitmap(filter, true, candidates);
     const upTo = Math.min(graph!.indexedUpTo, this.ids.length);
     let matchedIndexed = 0;
-    for (let label = 0; label < upTo; label++) matchedIndexed += allowed[label];
+    for (let label = 0; label < upTo; label++) matchedIndexed += allowed[label] & (on.index.has(label) ? 1 : 0);
     const ef = filteredEf(req.hnswEf ?? hnsw.efConstruct, req.top, count, this.labels.size);
     const fromGraph = await graph!.search(req.vector, req.top, ef, allowed).catch(() => null);
     // After the await: labels retired meanwhile are dropped, and the filter is checked again.
@@ -391,39 +477,40 @@ export class ShardStore {
     const tailFrom = Math.min(upTo, this.ids.length);
     const live = (fromGraph ?? []).filter((label) => label < tailFrom && test(label));
     if (fromGraph === null || fromGraph.length < Math.min(req.top, matchedIndexed)) return exactAmongMatches();
-    return this.finish(req, [...this.scoreLabels(req, live), ...this.exactTop(req, tailFrom, test)]);
+    return this.finish(req, on, [...this.scoreLabels(req, on, live), ...this.exactTop(req, on, tailFrom, test)]);
   }
 
-  private finish(req: SearchRequest, candidates: Candidate[]): ScoredRecord[] {
-    const { distance } = this.params;
-    const order = bestFirst(distance);
+  private finish(req: SearchRequest, on: Searched, candidates: Candidate[]): ScoredRecord[] {
+    const { distance } = on.params;
     return candidates
-      .filter((c) => passesThreshold(distance, c.score, req.scoreThreshold))
-      .sort(order)
+      .filter((c) => this.ids[c.label] !== undefined && passesThreshold(distance, c.score, req.scoreThreshold))
+      .sort(bestFirst(distance))
       .slice(0, req.top)
       .map((c) => ({ ...this.record(c.label, req.selectors), score: c.score, version: this.versions[c.label] }));
   }
 
-  private scoreLabels(req: SearchRequest, labels: number[]): Candidate[] {
-    const data = this.vectors.raw;
-    const dim = this.params.dim;
-    return labels.map((label) => ({ label, score: scoreAt(this.params.distance, req.vector, data, label * dim) }));
+  private scoreLabels(req: SearchRequest, on: Searched, labels: number[]): Candidate[] {
+    const data = on.index.raw;
+    const { dim, distance } = on.params;
+    return labels.map((label) => ({ label, score: scoreAt(distance, req.vector, data, label * dim) }));
   }
 
   /**
-   * Exact top-k over the live labels from `fromLabel` on (only those `accept` takes, if given).
-   * Keeps the best k in a small sorted array (k is small); allocates only for points that enter it.
+   * Exact top-k over the live labels with the vector from `fromLabel` on (only those `accept`
+   * takes, if given). Keeps the best k in a small sorted array (k is small); allocates only for
+   * points that enter it.
    */
-  private exactTop(req: SearchRequest, fromLabel: number, accept?: (label: number) => boolean): Candidate[] {
-    const { distance, dim } = this.params;
-    const data = this.vectors.raw;
+  private exactTop(req: SearchRequest, on: Searched, fromLabel: number, accept?: (label: number) => boolean): Candidate[] {
+    const { distance, dim } = on.params;
+    const data = on.index.raw;
     const sign = largerIsBetter(distance) ? -1 : 1; // compare as "smaller is better"
     const k = req.top;
     const best: Candidate[] = [];
     let worst = Number.POSITIVE_INFINITY; // sign * score of best[k-1] once full
     const ids = this.ids;
+    const index = on.index;
     for (let label = fromLabel; label < ids.length; label++) {
-      if (ids[label] === undefined || (accept && !accept(label))) continue;
+      if (ids[label] === undefined || !index.has(label) || (accept && !accept(label))) continue;
       const score = scoreAt(distance, req.vector, data, label * dim);
       const key = sign * score;
       if (best.length === k && key >= worst) continue;
@@ -437,11 +524,15 @@ export class ShardStore {
   }
 
   private record(label: number, selectors: ReadSelectors): PointRecord {
-    return {
+    const { '': vector, ...named } = this.vectorsAt(label, selectors.vector);
+    const record: PointRecord = {
       id: this.ids[label]!,
       payload: selectPayload(this.payloads[label], selectors.payload),
-      vector: selectors.vector ? this.vectors.get(label) : null,
+      vector: vector ?? null,
     };
+    // A shard with named vectors answers a selection with the (maybe empty) map of them.
+    if (selectors.vector !== false && !this.vectors.has('')) record.named = named;
+    return record;
   }
 
   /** A consistent copy of the state (arrays copied, payload objects shared: they are never mutated). */
@@ -451,12 +542,30 @@ export class ShardStore {
       ids: this.ids.slice(),
       versions: this.versions.slice(),
       payloads: this.payloads.slice(),
-      vectors: this.vectors.raw.slice(0, n * this.params.dim),
+      vectors: new Map([...this.vectors].map(([name, index]) => [name, index.capture(n)])),
       fieldIndexes: [...this.fieldIndexes],
     };
   }
 
   async close(): Promise<void> {
-    await this.graph?.close();
+    await Promise.all([...this.vectors.values()].map((index) => index.close()));
   }
+}
+
+/** The vector a search runs on: its storage and its current parameters. */
+interface Searched {
+  index: VectorIndex;
+  params: VectorParams;
+}
+
+/** Unpacks vector blocks into each point's vectors by name. */
+function vectorsPerPoint(count: number, blocks: VectorBlock[]): NamedVectors[] {
+  const out: NamedVectors[] = Array.from({ length: count }, () => ({}));
+  for (const block of blocks) {
+    const points = block.points ?? out.map((_, i) => i);
+    points.forEach((point, row) => {
+      out[point][block.name] = block.vectors.subarray(row * block.dim, (row + 1) * block.dim);
+    });
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 // Snapshot files of a shard replica (proto/internal/snapshot.proto). A snapshot directory holds
-// state.bin and, when the shard has a graph, graph.bin. Files are fsynced before the directory is
+// state.bin and one graph file per vector name that has a graph. Files are fsynced before the directory is
 // renamed into place, and the CURRENT file (replaced by rename) names the snapshot to load, so a
 // crash at any moment leaves either the old snapshot or the new one, never half of one.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import protobuf from 'protobufjs';
 import { internalType, TO_OBJECT } from './internal-proto.ts';
 import { floatsFromBytes, floatsToBytes, pointKeyFromMessage, pointKeyToMessage } from './op-codec.ts';
 import { payloadFromMessage, payloadToMessage } from './payload-codec.ts';
-import type { ShardState } from './shard-store.ts';
+import type { SavedGraphs, ShardState } from './shard-store.ts';
 
 const Header = internalType('internal/snapshot.proto', 'quiver.internal.SnapshotHeader');
 const Chunk = internalType('internal/snapshot.proto', 'quiver.internal.SnapshotChunk');
@@ -16,13 +16,20 @@ const POINTS_PER_CHUNK = 4096;
 
 export interface SnapshotMeta {
   seq: number;
-  graphUpTo: number;
+  /** Per vector name: its graph file (a name in the snapshot directory) and the label prefix it holds. */
+  graphs: SavedGraphs;
 }
 
-export interface LoadedSnapshot extends SnapshotMeta {
+export interface LoadedSnapshot {
+  seq: number;
   state: ShardState;
-  /** graph.bin, when the snapshot has one. */
-  graphFile?: string;
+  /** Per vector name, the graph file (absolute path) to load. */
+  graphs: SavedGraphs;
+}
+
+/** The graph file name of the i-th vector name (names may hold any character, so not the name itself). */
+export function graphFileName(i: number): string {
+  return `graph-${i}.bin`;
 }
 
 export function fsyncPath(target: string): void {
@@ -40,17 +47,23 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * Writes state.bin into `into` (a directory being prepared). Encodes in chunks, yielding between
  * them, so a large shard does not hold up the thread for the whole encoding.
  */
-export async function writeState(into: string, meta: SnapshotMeta, state: ShardState, dim: number): Promise<void> {
+export async function writeState(into: string, meta: SnapshotMeta, state: ShardState, dims: Map<string, number>): Promise<void> {
   const file = path.join(into, 'state.bin');
   const fd = fs.openSync(file, 'w');
   try {
+    const columns = [...state.vectors].map(([name, column]) => ({
+      name,
+      dim: dims.get(name) ?? 0,
+      vectors: floatsToBytes(column.data),
+      present: column.present,
+      graph_up_to: meta.graphs.get(name)?.upTo ?? 0,
+      graph_file: meta.graphs.get(name)?.file ?? '',
+    }));
     const header = Header.fromObject({
       seq: String(meta.seq),
-      dim,
       label_count: state.ids.length,
-      graph_up_to: meta.graphUpTo,
       field_indexes: Object.fromEntries(state.fieldIndexes),
-      vectors: floatsToBytes(state.vectors),
+      columns,
     });
     fs.writeSync(fd, Header.encodeDelimited(header).finish());
     for (let from = 0; from < state.ids.length; from += POINTS_PER_CHUNK) {
@@ -98,24 +111,30 @@ export function readSnapshot(dir: string): LoadedSnapshot | null {
     ids: new Array(count).fill(undefined),
     versions: new Array(count).fill(0),
     payloads: new Array(count).fill(null),
-    vectors: floatsFromBytes(header.vectors ?? new Uint8Array()),
+    vectors: new Map(),
     fieldIndexes: Object.entries(header.field_indexes ?? {}) as [string, string][],
   };
   while (reader.pos < reader.len) {
     // biome-ignore lint: message shapes
     const chunk = Chunk.toObject(Chunk.decodeDelimited(reader), TO_OBJECT) as Record<string, any>;
     for (const p of chunk.points ?? []) {
-      const label = p.label ?? 0;
+      const label: number = p.label ?? 0;
       state.ids[label] = pointKeyFromMessage(p.id);
       state.versions[label] = Number(p.version ?? 0);
       state.payloads[label] = p.payload ? payloadFromMessage(p.payload.fields) : null;
     }
   }
-  const graphFile = path.join(snapshotDir, 'graph.bin');
-  return {
-    seq: Number(header.seq ?? 0),
-    graphUpTo: header.graph_up_to ?? 0,
-    state,
-    graphFile: fs.existsSync(graphFile) ? graphFile : undefined,
-  };
+  const graphs: SavedGraphs = new Map();
+  const columns: Record<string, any>[] = header.columns ?? [];
+  for (const c of columns) {
+    state.vectors.set(c.name ?? '', { data: floatsFromBytes(c.vectors ?? new Uint8Array()), present: new Uint8Array(c.present ?? new Uint8Array()) });
+    if (c.graph_file) graphs.set(c.name ?? '', { file: path.join(snapshotDir, c.graph_file), upTo: c.graph_up_to ?? 0 });
+  }
+  if (columns.length === 0) {
+    // A legacy snapshot: the unnamed vector of every label, its graph in graph.bin.
+    state.vectors.set('', { data: floatsFromBytes(header.vectors ?? new Uint8Array()), present: new Uint8Array(count).fill(1) });
+    const legacyGraph = path.join(snapshotDir, 'graph.bin');
+    if (fs.existsSync(legacyGraph)) graphs.set('', { file: legacyGraph, upTo: header.graph_up_to ?? 0 });
+  }
+  return { seq: Number(header.seq ?? 0), state, graphs };
 }

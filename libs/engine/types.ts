@@ -44,16 +44,40 @@ export interface VacuumParams {
   minRetired: number;
 }
 
-/** What a replica needs to know to store and index its points. */
-export interface ShardParams extends VectorSpace {
+/** One vector name's space and graph parameters. */
+export interface VectorParams extends VectorSpace {
   hnsw: HnswParams;
+}
+
+/**
+ * What a replica needs to know to store and index its points. Without `named`, the shard has the
+ * single unnamed vector "" described by dim/distance/hnsw. With `named`, the shard's vectors are
+ * exactly those names and the top-level dim/distance/hnsw describe nothing (see vectorParamsByName).
+ */
+export interface ShardParams extends VectorParams {
+  named?: Record<string, VectorParams>;
   vacuum?: VacuumParams;
 }
+
+/** The shard's vector names and their parameters; "" is the unnamed default vector. */
+export function vectorParamsByName(params: ShardParams): Map<string, VectorParams> {
+  if (params.named) return new Map(Object.entries(params.named));
+  return new Map([['', { dim: params.dim, distance: params.distance, hnsw: params.hnsw }]]);
+}
+
+/** Vectors of one point by name; a name the point lacks is absent. */
+export type NamedVectors = Record<string, Float32Array>;
 
 export interface PointRecord {
   id: PointId;
   payload: Payload | null;
+  /** The unnamed default vector "", when selected and present. */
   vector: Float32Array | null;
+  /**
+   * The selected named (non-default) vectors the point has. Set (maybe empty) only when vectors were
+   * selected and the shard has named vectors, so a reader knows to answer NamedVectors.
+   */
+  named?: NamedVectors;
 }
 
 export interface ScoredRecord extends PointRecord {
@@ -70,13 +94,18 @@ export interface PayloadSelector {
   keys?: string[];
 }
 
+/** Which vectors to return: all (true), none (false), or only these names ("" is the default). */
+export type VectorSelector = boolean | string[];
+
 export interface ReadSelectors {
   payload: PayloadSelector;
-  vector: boolean;
+  vector: VectorSelector;
 }
 
 export interface SearchRequest {
-  vector: Float32Array; // already prepared for the distance
+  vector: Float32Array; // already prepared for the distance of vectorName
+  /** The vector name searched; absent means the default "". */
+  vectorName?: string;
   /** How many best points to return (the caller's offset + limit). */
   top: number;
   scoreThreshold?: number;

@@ -1,0 +1,126 @@
+// One vector name of a shard: its vectors by label, which labels have one, and its HNSW graph.
+// Labels belong to the ShardStore and are shared by every name; a label without this vector is
+// never put into this name's graph and is never a candidate of this name's searches.
+// Contracts (as in ShardStore): set() is called in increasing label order; labels at or above
+// the graph's indexedUpTo are the unindexed tail, which the store's searches scan exactly.
+import { GraphIndex } from './graph/graph-index.ts';
+import { hnswSpaceFor } from './graph/space.ts';
+import type { VectorParams } from './types.ts';
+import { VectorColumn } from './vector-column.ts';
+
+/** A name's vectors captured for a snapshot or a compaction: labelCount rows, retired ones included. */
+export interface VectorIndexState {
+  /** labelCount * dim values; rows of labels without this vector are zeros. */
+  data: Float32Array;
+  /** One byte per label: 1 when the label has this vector. */
+  present: Uint8Array;
+}
+
+/** What a VectorIndex asks of its store about labels. */
+export interface LabelView {
+  /** Labels in use, live or retired: 0 .. count-1. */
+  count: number;
+  isLive(label: number): boolean;
+}
+
+export class VectorIndex {
+  private readonly column: VectorColumn;
+  private present = new Uint8Array(1024);
+  readonly graph: GraphIndex | null;
+
+  /**
+   * @param restore a captured state of `labels.count` labels; with graphFile, a graph saved by a
+   *   snapshot of this name holding the labels below graphUpTo
+   */
+  constructor(
+    readonly name: string,
+    readonly params: VectorParams,
+    restore?: { state: VectorIndexState; labels: LabelView; graphFile?: string; graphUpTo: number },
+  ) {
+    this.column = new VectorColumn(params.dim);
+    const space = hnswSpaceFor(params.distance);
+    const loaded = Boolean(restore?.graphFile) && (restore?.graphUpTo ?? 0) > 0;
+    this.graph = space
+      ? new GraphIndex({
+          space, dim: params.dim, m: params.hnsw.m, efConstruct: params.hnsw.efConstruct,
+          ...(loaded ? { loadFrom: restore!.graphFile, loadedUpTo: restore!.graphUpTo } : {}),
+        })
+      : null;
+    if (restore) this.restore(restore.state, restore.labels, loaded ? restore.graphUpTo : 0);
+  }
+
+  private restore(state: VectorIndexState, labels: LabelView, graphUpTo: number): void {
+    const dim = this.params.dim;
+    const dead: number[] = [];
+    for (let label = 0; label < labels.count; label++) {
+      if (!state.present[label]) continue;
+      const vector = state.data.subarray(label * dim, (label + 1) * dim);
+      this.column.set(label, vector);
+      this.markPresent(label);
+      const live = labels.isLive(label);
+      // The saved graph may predate deletes that the state has; the tail was never in it.
+      if (label >= graphUpTo && live) this.graph?.insert(label, vector);
+      if (label < graphUpTo && !live) dead.push(label);
+    }
+    this.graph?.remove(dead);
+  }
+
+  private markPresent(label: number): void {
+    if (label >= this.present.length) {
+      const grown = new Uint8Array(Math.max(label + 1, this.present.length * 2));
+      grown.set(this.present);
+      this.present = grown;
+    }
+    this.present[label] = 1;
+  }
+
+  has(label: number): boolean {
+    return label < this.present.length && this.present[label] === 1;
+  }
+
+  /** Stores a label's vector (prepared for the distance; the array must not change afterwards). */
+  set(label: number, vector: Float32Array): void {
+    this.column.set(label, vector);
+    this.markPresent(label);
+    this.graph?.insert(label, vector);
+  }
+
+  /** A copy of a label's vector, or null when the label has none. */
+  get(label: number): Float32Array | null {
+    return this.has(label) ? this.column.get(label) : null;
+  }
+
+  /** Retired labels leave the graph (labels without this vector were never in it). */
+  retire(labels: number[]): void {
+    this.graph?.remove(labels.filter((l) => this.has(l)));
+  }
+
+  /** Live labels with this vector that the graph does not hold yet. */
+  unindexedCount(labels: LabelView): number {
+    if (!this.graph) return 0;
+    let count = 0;
+    for (let label = Math.min(this.graph.indexedUpTo, labels.count); label < labels.count; label++) {
+      if (this.has(label) && labels.isLive(label)) count++;
+    }
+    return count;
+  }
+
+  /** The backing array; row r starts at r * dim (zeros for labels without this vector). Valid until the next set. */
+  get raw(): Float32Array {
+    return this.column.raw;
+  }
+
+  /** A copy of `labelCount` labels' vectors and presence. */
+  capture(labelCount: number): VectorIndexState {
+    const dim = this.params.dim;
+    const data = new Float32Array(labelCount * dim);
+    data.set(this.column.raw.subarray(0, Math.min(labelCount * dim, this.column.raw.length)));
+    const present = new Uint8Array(labelCount);
+    present.set(this.present.subarray(0, Math.min(labelCount, this.present.length)));
+    return { data, present };
+  }
+
+  close(): Promise<void> {
+    return this.graph?.close() ?? Promise.resolve();
+  }
+}
