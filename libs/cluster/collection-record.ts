@@ -1,7 +1,7 @@
 // What the catalog stores for a collection. `config` is kept in the wire shape of
 // qdrant.CollectionConfig (JSON-safe: uint64 as decimal strings), so Get echoes exactly what was
 // configured, Qdrant's defaults filled in. Domain views are derived from it here.
-import type { Distance, ShardParams, VectorSpace } from '../engine/index.ts';
+import type { Distance, ShardParams, VectorParams, VectorSpace } from '../engine/index.ts';
 
 export interface ReplicaPlacement {
   /** Replica number within its shard. */
@@ -28,29 +28,54 @@ export interface CollectionRecord {
   shards: ShardPlacement[];
 }
 
-/** The collection's single unnamed vector space, or null when it was created without vectors. */
+/** The collection's single unnamed vector space, or null when it has none (no vectors, or named ones). */
 export function vectorSpaceOf(record: CollectionRecord): VectorSpace | null {
-  const params = record.config.params?.vectors_config?.params;
-  if (!params) return null;
-  return { dim: Number(params.size), distance: params.distance as Distance };
+  return vectorSpacesOf(record).get('') ?? null;
+}
+
+// biome-ignore lint: wire shape of qdrant.VectorParams
+type StoredVectorParams = Record<string, any>;
+
+function storedVectorParams(record: CollectionRecord): Map<string, StoredVectorParams> {
+  const vectors = record.config.params?.vectors_config;
+  if (vectors?.params) return new Map([['', vectors.params]]);
+  return new Map(Object.entries(vectors?.params_map?.map ?? {}));
+}
+
+/** The collection's vector spaces by name: "" alone for the unnamed vector, else the named ones. */
+export function vectorSpacesOf(record: CollectionRecord): Map<string, VectorSpace> {
+  const out = new Map<string, VectorSpace>();
+  for (const [name, params] of storedVectorParams(record)) out.set(name, { dim: Number(params.size), distance: params.distance as Distance });
+  return out;
+}
+
+/** Whether the collection was created with named vectors (params_map): reads answer NamedVectors. */
+export function hasNamedVectors(record: CollectionRecord): boolean {
+  return Boolean(record.config.params?.vectors_config?.params_map);
+}
+
+/** A vector's HNSW parameters: its own hnsw_config over the collection's. */
+function vectorParamsOf(record: CollectionRecord, params: StoredVectorParams): VectorParams {
+  const hnsw = { ...record.config.hnsw_config, ...(params.hnsw_config ?? {}) };
+  return {
+    dim: Number(params.size),
+    distance: params.distance as Distance,
+    hnsw: { m: Number(hnsw.m), efConstruct: Number(hnsw.ef_construct), fullScanThresholdKb: Number(hnsw.full_scan_threshold) },
+  };
 }
 
 export function shardParamsOf(record: CollectionRecord): ShardParams {
-  const space = vectorSpaceOf(record) ?? { dim: 0, distance: 'Cosine' as Distance };
-  const hnsw = { ...record.config.hnsw_config, ...(record.config.params?.vectors_config?.params?.hnsw_config ?? {}) };
+  const stored = storedVectorParams(record);
   const optimizer = record.config.optimizer_config ?? {};
-  return {
-    ...space,
-    vacuum: {
-      deletedThreshold: Number(optimizer.deleted_threshold ?? 0.2),
-      minRetired: Number(optimizer.vacuum_min_vector_number ?? 1000),
-    },
-    hnsw: {
-      m: Number(hnsw.m),
-      efConstruct: Number(hnsw.ef_construct),
-      fullScanThresholdKb: Number(hnsw.full_scan_threshold),
-    },
+  const vacuum = {
+    deletedThreshold: Number(optimizer.deleted_threshold ?? 0.2),
+    minRetired: Number(optimizer.vacuum_min_vector_number ?? 1000),
   };
+  if (hasNamedVectors(record)) {
+    const named = Object.fromEntries([...stored].map(([name, params]) => [name, vectorParamsOf(record, params)]));
+    return { ...vectorParamsOf(record, { size: 0, distance: 'Cosine' }), named, vacuum };
+  }
+  return { ...vectorParamsOf(record, stored.get('') ?? { size: 0, distance: 'Cosine' }), vacuum };
 }
 
 /** Replica key used for queue names, directories and RPC routing: `<collection id>.<shard>.<replica>`. */

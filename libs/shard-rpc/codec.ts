@@ -8,13 +8,17 @@ import {
 type Message = Record<string, any>;
 
 export function selectorsToMessage(s: ReadSelectors): Message {
-  return { payload_mode: s.payload.mode, payload_keys: s.payload.keys ?? [], vector: s.vector };
+  const include = Array.isArray(s.vector);
+  return {
+    payload_mode: s.payload.mode, payload_keys: s.payload.keys ?? [],
+    vector: s.vector === true, vector_include: include, vector_names: include ? s.vector : [],
+  };
 }
 
 export function selectorsFromMessage(m: Message | undefined): ReadSelectors {
   return {
     payload: { mode: (m?.payload_mode || 'none') as PayloadSelector['mode'], keys: m?.payload_keys ?? [] },
-    vector: Boolean(m?.vector),
+    vector: m?.vector_include ? (m.vector_names ?? []) : Boolean(m?.vector),
   };
 }
 
@@ -30,6 +34,7 @@ export function searchToMessage(replica: string, r: SearchRequest): Message {
     ...(r.scorer ? { scorer: scorerToMessage(r.scorer) } : {}),
     ...(r.candidates ? { restricted: true, candidates: r.candidates.map(pointKeyToMessage) } : {}),
     ...(r.filter ? { filter: Buffer.from(encodeFilter(r.filter)) } : {}),
+    vector_name: r.vectorName ?? '',
   };
 }
 
@@ -53,6 +58,7 @@ export function searchFromMessage(m: Message): SearchRequest {
     ...(m.scorer ? { scorer: scorerFromMessage(m.scorer) } : {}),
     ...(m.restricted ? { candidates: (m.candidates ?? []).map(pointKeyFromMessage) } : {}),
     ...(m.filter?.length ? { filter: filterFromBytes(m.filter) } : {}),
+    vectorName: m.vector_name ?? '',
   };
 }
 
@@ -114,6 +120,10 @@ export function pointToMessage(p: PointRecord | ScoredRecord): Message {
   const out: Message = { id: pointKeyToMessage(p.id) };
   if (p.payload) out.payload = { fields: payloadToMessage(p.payload) };
   if (p.vector) out.vector = Buffer.from(floatsToBytes(p.vector));
+  if (p.named) {
+    out.has_named = true;
+    out.named = Object.fromEntries(Object.entries(p.named).map(([name, v]) => [name, Buffer.from(floatsToBytes(v))]));
+  }
   if ('score' in p) {
     out.score = p.score;
     out.version = String(p.version);
@@ -125,8 +135,8 @@ export function pointToMessage(p: PointRecord | ScoredRecord): Message {
 
 /** A point without its score, as Get and Scroll answer. */
 export function recordFromMessage(m: Message): PointRecord {
-  const { id, payload, vector } = scoredFromMessage(m);
-  return { id, payload, vector };
+  const { id, payload, vector, named } = scoredFromMessage(m);
+  return { id, payload, vector, ...(named ? { named } : {}) };
 }
 
 export function scoredFromMessage(m: Message): ScoredRecord {
@@ -137,5 +147,8 @@ export function scoredFromMessage(m: Message): ScoredRecord {
     score: m.score ?? 0,
     version: Number(m.version ?? 0),
     ...(m.order_int !== undefined ? { orderValue: BigInt(m.order_int) } : m.order_float !== undefined ? { orderValue: m.order_float } : {}),
+    ...(m.has_named
+      ? { named: Object.fromEntries(Object.entries(m.named ?? {}).map(([name, bytes]) => [name, floatsFromBytes(bytes as Uint8Array)])) }
+      : {}),
   };
 }

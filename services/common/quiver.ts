@@ -12,6 +12,7 @@ import { collectionsRpcs } from '../ingress/collections-rpcs.ts';
 import { payloadWriteRpcs } from '../ingress/payload-write-rpcs.ts';
 import { pointsWriteRpcs } from '../ingress/points-write-rpcs.ts';
 import { updateBatchRpc } from '../ingress/update-batch-rpc.ts';
+import { vectorWriteRpcs } from '../ingress/vector-rpcs.ts';
 import { WritePath } from '../ingress/write-path.ts';
 import { Indexer } from '../indexer/indexer.ts';
 import { pointsReadRpcs } from '../query/points-read-rpcs.ts';
@@ -89,7 +90,7 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
       closers.push(() => waiters.close());
       const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs, handoff);
       Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), clusterRpcs({ catalog, router }), pointsWriteRpcs(catalog, writes));
-      Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes));
+      Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes), vectorWriteRpcs(catalog, writes));
     }
     if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router), queryRpcs(catalog, router));
     const unserved = (method: string) => {

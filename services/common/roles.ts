@@ -9,6 +9,7 @@ export const INGRESS_METHODS = new Set([
   'Collections/CollectionClusterInfo', 'Collections/UpdateCollectionClusterSetup',
   'Points/Upsert', 'Points/Delete', 'Points/CreateFieldIndex', 'Points/DeleteFieldIndex',
   'Points/SetPayload', 'Points/OverwritePayload', 'Points/DeletePayload', 'Points/ClearPayload', 'Points/UpdateBatch',
+  'Points/UpdateVectors', 'Points/DeleteVectors',
 ]);
 
 export const QUERY_METHODS = new Set([

@@ -1,14 +1,15 @@
 // qdrant.Points write RPCs. Everything is validated before anything is queued, so a bad request
 // changes nothing; then the request becomes one operation per shard (see write-path.ts).
 import {
-  boundedInt, type CallContext, collectionName, fieldIndexFromRequest, isFieldType, pointIdFromWire, pointVectorFromWire, rejectShardKeySelector,
+  boundedInt, type CallContext, collectionName, fieldIndexFromRequest, isFieldType, pointIdFromWire, rejectShardKeySelector,
 } from '../../libs/api/index.ts';
-import { type Catalog, type CollectionRecord, declareFieldIndex, vectorSpaceOf } from '../../libs/cluster/index.ts';
+import { type Catalog, type CollectionRecord, declareFieldIndex, vectorSpacesOf } from '../../libs/cluster/index.ts';
 import {
-  type Payload, type PointId, payloadFromMessage, prepareVector, type ShardOperation, shardOf, type UpsertMode,
+  type Payload, type PointId, payloadFromMessage, type ShardOperation, shardOf, type UpsertMode,
 } from '../../libs/engine/index.ts';
 import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
+import { preparedPointVectors, VectorBlocksBuilder } from './vector-blocks.ts';
 import type { WriteOptions, WritePath } from './write-path.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -35,25 +36,30 @@ export function upsertMode(mode: unknown): UpsertMode {
 }
 
 export function upsertOperations(record: CollectionRecord, points: Message[], mode: UpsertMode = 'upsert'): Map<number, ShardOperation> {
-  const space = vectorSpaceOf(record);
-  if (!space) throw badInput('Not existing vector name error: ');
-  const groups = new Map<number, { ids: PointId[]; vectors: Float32Array[]; payloads: (Payload | null)[] }>();
+  const spaces = vectorSpacesOf(record);
+  if (spaces.size === 0) throw badInput('Not existing vector name error: ');
+  const groups = new Map<number, { ids: PointId[]; vectors: VectorBlocksBuilder; payloads: (Payload | null)[] }>();
   for (const point of points) {
     const id = pointIdFromWire(point.id);
-    const vector = prepareVector(space.distance, pointVectorFromWire(point.vectors, space));
+    const vectors = preparedPointVectors(point.vectors, spaces);
     const payload = point.payload && Object.keys(point.payload).length ? payloadFromMessage(point.payload) : null;
     const shard = shardOf(id, record.shards.length);
     let group = groups.get(shard);
-    if (!group) groups.set(shard, (group = { ids: [], vectors: [], payloads: [] }));
+    if (!group) groups.set(shard, (group = { ids: [], vectors: new VectorBlocksBuilder(spaces), payloads: [] }));
     group.ids.push(id);
-    group.vectors.push(vector);
+    group.vectors.add(vectors);
     group.payloads.push(payload);
   }
   const ops = new Map<number, ShardOperation>();
   for (const [shard, group] of groups) {
-    const packed = new Float32Array(group.ids.length * space.dim);
-    group.vectors.forEach((v, i) => packed.set(v, i * space.dim));
-    ops.set(shard, { kind: 'upsert', ids: group.ids, dim: space.dim, vectors: packed, payloads: group.payloads, ...(mode === 'upsert' ? {} : { mode }) });
+    const blocks = group.vectors.blocks();
+    // The unnamed vector (every point has it) travels in dim/vectors; named ones as blocks.
+    const unnamed = blocks.find((b) => b.name === '');
+    const named = blocks.filter((b) => b.name !== '');
+    ops.set(shard, {
+      kind: 'upsert', ids: group.ids, dim: unnamed?.dim ?? 0, vectors: unnamed?.vectors ?? new Float32Array(), payloads: group.payloads,
+      ...(named.length ? { named } : {}), ...(mode === 'upsert' ? {} : { mode }),
+    });
   }
   return ops;
 }

@@ -1,6 +1,6 @@
 // Engine points -> qdrant.ScoredPoint / RetrievedPoint messages (payload and vectors only when
 // they were selected; order_value when an order_by query set it).
-import { pointIdToWire, vectorOutput } from '../../libs/api/index.ts';
+import { namedVectorsOutput, pointIdToWire, vectorOutput } from '../../libs/api/index.ts';
 import { type PointRecord, payloadToMessage, type ScoredRecord } from '../../libs/engine/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -8,7 +8,8 @@ type Message = Record<string, any>;
 
 export function retrievedPointMessage(p: PointRecord): Message {
   const out: Message = { id: pointIdToWire(p.id), payload: payloadToMessage(p.payload) };
-  if (p.vector) out.vectors = vectorOutput(p.vector);
+  if (p.named) out.vectors = namedVectorsOutput(p.named); // a collection with named vectors
+  else if (p.vector) out.vectors = vectorOutput(p.vector);
   return out;
 }
 

@@ -1,10 +1,10 @@
 // qdrant.Points read RPCs: fan out to one replica per shard, merge, and answer in Qdrant's terms
 // (score order per distance, offset after the merge, strict score_threshold, missing ids omitted).
 import {
-  boundedInt, collectionName, filterFromWire, finiteNumber, pointIdFromWire, pointIdToWire, queryVectorFromWire,
-  readSelectorsFromWire, rejectShardKeySelector, vectorOutput,
+  boundedInt, collectionName, filterFromWire, finiteNumber, namedVectorsOutput, pointIdFromWire, pointIdToWire, queryVectorFromWire,
+  readSelectorsFromWire, rejectShardKeySelector, spaceNamed, vectorOutput,
 } from '../../libs/api/index.ts';
-import { type Catalog, type CollectionRecord, vectorSpaceOf } from '../../libs/cluster/index.ts';
+import { type Catalog, type CollectionRecord, vectorSpacesOf } from '../../libs/cluster/index.ts';
 import {
   bestFirst, compareIds, type PointId, type PointRecord, payloadToMessage, prepareVector, type ScoredRecord, shardOf,
 } from '../../libs/engine/index.ts';
@@ -22,7 +22,8 @@ function idKey(id: PointId): string {
 
 function retrievedPoint(p: PointRecord): Message {
   const out: Message = { id: pointIdToWire(p.id), payload: payloadToMessage(p.payload) };
-  if (p.vector) out.vectors = vectorOutput(p.vector);
+  if (p.named) out.vectors = namedVectorsOutput(p.named); // a collection with named vectors
+  else if (p.vector) out.vectors = vectorOutput(p.vector);
   return out;
 }
 
@@ -34,9 +35,8 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
   const collection = (req: Message) => catalog.get(collectionName(req.collection_name));
 
   async function search(record: CollectionRecord, req: Message, signal: AbortSignal): Promise<Message[]> {
-    const space = vectorSpaceOf(record);
-    if (req.vector_name !== undefined && req.vector_name !== '') throw badInput(`Not existing vector name error: ${req.vector_name}`);
-    if (!space) throw badInput('Not existing vector name error: ');
+    const vectorName: string = req.vector_name ?? '';
+    const space = spaceNamed(vectorSpacesOf(record), vectorName);
     if (req.sparse_indices) throw badInput('Sparse vector must be named');
     rejectShardKeySelector(req);
     const filter = filterFromWire(req.filter);
@@ -45,6 +45,7 @@ export function pointsReadRpcs(catalog: Catalog, router: ReplicaRouter): RpcTabl
     const vector = prepareVector(space.distance, queryVectorFromWire(req.vector, space));
     const request = {
       vector,
+      vectorName,
       top: offset + limit,
       scoreThreshold: finiteNumber(req.score_threshold, 'score_threshold'),
       hnswEf: req.params?.hnsw_ef === undefined ? undefined : boundedInt(req.params.hnsw_ef, 'params.hnsw_ef', 0, 1),

@@ -1,7 +1,7 @@
 // CreateCollection -> the stored qdrant.CollectionConfig (Qdrant's defaults filled in), and the
 // stored record -> qdrant.CollectionInfo. Options quiver does not implement yet are refused with
 // UNIMPLEMENTED rather than accepted and silently ignored.
-import { badInput, notSupportedYet } from '../../errors/index.ts';
+import { badInput, notSupportedYet, validationError } from '../../errors/index.ts';
 import { payloadFromMessage, payloadToMessage } from '../../engine/index.ts';
 import type { CollectionRecord } from '../../cluster/collection-record.ts';
 import { boundedInt } from '../validate.ts';
@@ -23,24 +23,34 @@ const OPTIMIZER_DEFAULTS = {
 };
 const WAL_DEFAULTS = { wal_capacity_mb: '32', wal_segments_ahead: '0' };
 
-function vectorParams(params: Message): Message {
-  const size = boundedInt(params.size ?? 0, 'vectors_config.params.size', 0, 1, 65536);
+function vectorParams(params: Message, field = 'vectors_config.params'): Message {
+  const size = boundedInt(params.size ?? 0, `${field}.size`, 0, 1, 65536);
   if (!DISTANCES.has(params.distance)) throw badInput(`Malformed distance parameter: ${params.distance ?? 'UnknownDistance'}`);
   if (params.multivector_config) throw notSupportedYet('Multi-vectors (multivector_config)');
   if (params.datatype && params.datatype !== 'Float32' && params.datatype !== 'Default') throw notSupportedYet(`Datatype ${params.datatype}`);
   const out = clean(params);
   out.size = String(size);
-  checkHnswDiff(params.hnsw_config, 'vectors_config.params.hnsw_config');
-  checkQuantization(params.quantization_config, 'vectors_config.params.quantization_config');
+  checkHnswDiff(params.hnsw_config, `${field}.hnsw_config`);
+  checkQuantization(params.quantization_config, `${field}.quantization_config`);
   if (params.hnsw_config) out.hnsw_config = clean(params.hnsw_config);
   return out;
+}
+
+/** Named vectors: each name checked as `params` is; stored as the params_map message. */
+function namedVectorParams(map: Record<string, Message> | undefined): Message {
+  const stored: Record<string, Message> = {};
+  for (const [name, params] of Object.entries(map ?? {})) {
+    if (name.length === 0) throw validationError('vectors_config.params_map', 'vector name must not be empty');
+    stored[name] = vectorParams(params, `vectors_config.params_map.${name}`);
+  }
+  return { map: stored };
 }
 
 export function configFromCreate(request: Message): Message {
   const vectors = request.vectors_config;
   let vectorsConfig: Message | undefined;
   if (vectors?.params) vectorsConfig = { params: vectorParams(vectors.params) };
-  else if (vectors?.params_map) throw notSupportedYet('Named vectors (params_map)');
+  else if (vectors?.params_map) vectorsConfig = { params_map: namedVectorParams(vectors.params_map.map) };
   if (request.sparse_vectors_config && Object.keys(request.sparse_vectors_config.map ?? {}).length) {
     throw notSupportedYet('Sparse vectors');
   }

@@ -1,7 +1,7 @@
 // with_payload / with_vectors selectors. Defaults differ per RPC (Scroll returns payload by
 // default, Search/Get/Query do not), so the caller passes its default.
 import { badInput } from '../../errors/index.ts';
-import type { PayloadSelector, ReadSelectors } from '../../engine/index.ts';
+import type { PayloadSelector, ReadSelectors, VectorSelector } from '../../engine/index.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -14,10 +14,11 @@ export function payloadSelectorFromWire(selector: Message | undefined, payloadBy
   throw badInput('No PayloadSelector');
 }
 
-export function vectorSelectorFromWire(selector: Message | undefined): boolean {
+/** with_vectors: absent or disabled -> none, enable -> all, include -> those names ("" is the unnamed vector). */
+export function vectorSelectorFromWire(selector: Message | undefined): VectorSelector {
   if (!selector) return false;
   if (selector.enable !== undefined) return Boolean(selector.enable);
-  if (selector.include) return (selector.include.names ?? []).includes('');
+  if (selector.include) return selector.include.names ?? [];
   return false;
 }
 

@@ -1,4 +1,4 @@
-// Dense vectors from the wire, checked against the collection's vector space.
+// Dense vectors from the wire, checked against the collection's vector spaces (by name).
 // Input rules follow Qdrant: Vector.dense (field 101) wins; otherwise the deprecated `data`
 // field is a dense vector. Output fills only the `dense` oneof member.
 import { badInput } from '../../errors/index.ts';
@@ -31,22 +31,30 @@ function denseValuesOf(vector: Message): number[] {
   return vector.data ?? [];
 }
 
+/** The vector name's space, or INVALID_ARGUMENT as Qdrant answers an unknown name. */
+export function spaceNamed(spaces: Map<string, VectorSpace>, name: string): VectorSpace {
+  const space = spaces.get(name);
+  if (!space) throw badInput(`Not existing vector name error: ${name}`);
+  return space;
+}
+
 /**
- * The point's vector for the collection's single unnamed vector, from a qdrant.Vectors message.
- * Named vectors are accepted only under the default name "".
+ * A point's vectors by name ("" for the unnamed vector) from a qdrant.Vectors message, each
+ * checked against its space. A collection with the unnamed vector needs it; a collection with
+ * named vectors takes any subset of its names (a point may lack some).
  */
-export function pointVectorFromWire(vectors: Message | undefined, space: VectorSpace): Float32Array {
+export function pointVectorsFromWire(vectors: Message | undefined, spaces: Map<string, VectorSpace>): Map<string, Float32Array> {
   if (!vectors) throw badInput('Expected some vectors');
-  if (vectors.vector) return checkDense(denseValuesOf(vectors.vector), space);
-  if (vectors.vectors) {
-    const named: Record<string, Message> = vectors.vectors.vectors ?? {};
-    const names = Object.keys(named);
-    const unknown = names.find((n) => n !== '');
-    if (unknown !== undefined) throw badInput(`Not existing vector name error: ${unknown}`);
-    if (named[''] === undefined) throw badInput('Expected some vectors');
-    return checkDense(denseValuesOf(named['']), space);
-  }
-  throw badInput('Expected some vectors');
+  const given: [string, Message][] = vectors.vector
+    ? [['', vectors.vector]]
+    : vectors.vectors
+      ? Object.entries(vectors.vectors.vectors ?? {})
+      : [];
+  if (!vectors.vector && !vectors.vectors) throw badInput('Expected some vectors');
+  const out = new Map<string, Float32Array>();
+  for (const [name, vector] of given) out.set(name, checkDense(denseValuesOf(vector), spaceNamed(spaces, name)));
+  if (spaces.has('') && !out.has('')) throw badInput('Expected some vectors');
+  return out;
 }
 
 /** A query vector given as `repeated float` (SearchPoints.vector). */
@@ -56,4 +64,11 @@ export function queryVectorFromWire(values: number[] | undefined, space: VectorS
 
 export function vectorOutput(vector: Float32Array): Message {
   return { vector: { dense: { data: Array.from(vector) } } };
+}
+
+/** qdrant.VectorsOutput for a collection with named vectors: the map of the point's selected names. */
+export function namedVectorsOutput(named: Record<string, Float32Array>): Message {
+  const vectors: Message = {};
+  for (const [name, vector] of Object.entries(named)) vectors[name] = { dense: { data: Array.from(vector) } };
+  return { vectors: { vectors } };
 }
