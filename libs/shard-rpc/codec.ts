@@ -34,7 +34,7 @@ export function searchToMessage(replica: string, r: SearchRequest): Message {
     ...(r.scorer ? { scorer: scorerToMessage(r.scorer) } : {}),
     ...(r.candidates ? { restricted: true, candidates: r.candidates.map(pointKeyToMessage) } : {}),
     ...(r.filter ? { filter: Buffer.from(encodeFilter(r.filter)) } : {}),
-    vector_name: r.vectorName ?? '',
+    ...(r.vectorName ? { vector_name: r.vectorName } : {}),
   };
 }
 
@@ -58,7 +58,7 @@ export function searchFromMessage(m: Message): SearchRequest {
     ...(m.scorer ? { scorer: scorerFromMessage(m.scorer) } : {}),
     ...(m.restricted ? { candidates: (m.candidates ?? []).map(pointKeyFromMessage) } : {}),
     ...(m.filter?.length ? { filter: filterFromBytes(m.filter) } : {}),
-    vectorName: m.vector_name ?? '',
+    ...(m.vector_name ? { vectorName: m.vector_name } : {}), // absent: the unnamed vector
   };
 }
 
