@@ -106,7 +106,10 @@ export class QueryRunner {
 
   private async shardPlan(record: CollectionRecord, space: VectorSpace, node: QueryNode, query: QueryKind, signal: AbortSignal): Promise<ShardPlan> {
     const resolve = await this.resolver(record, space, node, query, signal);
-    const base = { hnswEf: node.hnswEf, exact: node.exact, selectors: IDS_ONLY, ...(node.filter ? { filter: node.filter } : {}) };
+    const base = {
+      hnswEf: node.hnswEf, exact: node.exact, selectors: IDS_ONLY, ...(node.filter ? { filter: node.filter } : {}),
+      ...(node.using ? { vectorName: node.using } : {}),
+    };
     const top = (extra: number) => node.offset + node.limit + extra;
     const custom = (scorer: Scorer, threshold: boolean): ShardPlan => ({
       request: { ...base, vector: new Float32Array(0), top: top(resolve.excluded.size), scorer, ...(threshold ? { scoreThreshold: node.scoreThreshold } : {}) },
@@ -172,7 +175,8 @@ export class QueryRunner {
     const lookupRecord = node.lookupFrom ? await this.catalog.get(node.lookupFrom.collection) : record;
     const lookupSpace = node.lookupFrom ? vectorSpaceNamed(lookupRecord, node.lookupFrom.vectorName) : space;
     if (lookupSpace.dim !== space.dim) throw badInput(`Vector dimension error: expected dim: ${space.dim}, got ${lookupSpace.dim}`);
-    const stored = ids.length > 0 ? await this.vectorsOf(lookupRecord, ids, signal) : new Map<string, Float32Array>();
+    const lookupName = node.lookupFrom ? node.lookupFrom.vectorName : node.using;
+    const stored = ids.length > 0 ? await this.vectorsOf(lookupRecord, ids, lookupName, signal) : new Map<string, Float32Array>();
     const vector = (ref: VectorRef): Float32Array => ('id' in ref ? stored.get(idKey(ref.id))! : prepareVector(space.distance, queryVectorFromWire(ref.values, space)));
     const sameCollection = lookupRecord.id === record.id;
     return {
@@ -182,13 +186,15 @@ export class QueryRunner {
     };
   }
 
-  private async vectorsOf(record: CollectionRecord, ids: PointId[], signal: AbortSignal): Promise<Map<string, Float32Array>> {
+  /** The stored vector `name` ("" is the unnamed one) of each id; NOT_FOUND for an id without one. */
+  private async vectorsOf(record: CollectionRecord, ids: PointId[], name: string, signal: AbortSignal): Promise<Map<string, Float32Array>> {
     const found = new Map<string, Float32Array>();
     await Promise.all(
       [...groupByShard(ids, record.shards.length)].map(async ([shard, shardIds]) => {
         const { reader, replica } = await this.router.route(record, shard);
-        for (const p of await reader.get(replica, shardIds, { payload: { mode: 'none' }, vector: true }, signal)) {
-          if (p.vector) found.set(idKey(p.id), p.vector);
+        for (const p of await reader.get(replica, shardIds, { payload: { mode: 'none' }, vector: [name] }, signal)) {
+          const vector = name === '' ? p.vector : p.named?.[name];
+          if (vector) found.set(idKey(p.id), vector);
         }
       }),
     );
@@ -211,14 +217,18 @@ export class QueryRunner {
   /** Fills payload and vectors of final results as selected (points deleted meanwhile keep none). */
   async hydrate(record: CollectionRecord, points: ScoredRecord[], selectors: ReadSelectors, signal: AbortSignal): Promise<ScoredRecord[]> {
     if (selectors.payload.mode === 'none' && !selectors.vector) return points.map((p) => ({ ...p, payload: null, vector: null }));
-    const found = new Map<string, { payload: ScoredRecord['payload']; vector: ScoredRecord['vector'] }>();
+    const found = new Map<string, { payload: ScoredRecord['payload']; vector: ScoredRecord['vector']; named?: ScoredRecord['named'] }>();
     await Promise.all(
       [...groupByShard(points.map((p) => p.id), record.shards.length)].map(async ([shard, shardIds]) => {
         const { reader, replica } = await this.router.route(record, shard);
         for (const p of await reader.get(replica, shardIds, selectors, signal)) found.set(idKey(p.id), p);
       }),
     );
-    return points.map((p) => ({ ...p, payload: found.get(idKey(p.id))?.payload ?? (selectors.payload.mode === 'none' ? null : {}), vector: found.get(idKey(p.id))?.vector ?? null }));
+    return points.map((p) => {
+      const hit = found.get(idKey(p.id));
+      const named = hit?.named ? { named: hit.named } : {}; // a collection with named vectors
+      return { ...p, payload: hit?.payload ?? (selectors.payload.mode === 'none' ? null : {}), vector: hit?.vector ?? null, ...named };
+    });
   }
 }
 

@@ -160,6 +160,25 @@ test('Search by each name equals brute force over the points that have that name
   });
 });
 
+test('Query with `using` searches that name, by vector and by point id, and returns NamedVectors', async () => {
+  const dense = (data: number[]) => ({ variant: { case: 'dense' as const, value: { data } } });
+  const byId = (id: bigint) => ({ variant: { case: 'id' as const, value: pid(id) } });
+  const nearest = (input: ReturnType<typeof dense> | ReturnType<typeof byId>) => ({ variant: { case: 'nearest' as const, value: input } });
+  const query = randomVectors(1, 3, 77)[0];
+  const res = await q.client.api('points').query({ collectionName: C, query: nearest(dense(query)), using: 'text', limit: 5n, withVectors: enable(true) });
+  const expected = expectedSearch('text', query, 5);
+  assert.deepEqual(res.result.map((p) => idOf(p.id)), expected.map(([id]) => id));
+  res.result.forEach((p, k) => {
+    assert.ok(closeScore(p.score, expected[k][1]));
+    assertVectorsClose(vectorsOf(p), model.get(idOf(p.id) as bigint)!, `query hit ${idOf(p.id)}`);
+  });
+  // By id: point 4 (i % 3 == 1) has an image; the point itself is left out.
+  const byPoint = await q.client.api('points').query({ collectionName: C, query: nearest(byId(4n)), using: 'image', limit: 5n });
+  const fromImage = expectedSearch('image', model.get(4n)!.image!, 6).filter(([id]) => id !== 4n).slice(0, 5);
+  assert.deepEqual(byPoint.result.map((p) => idOf(p.id)), fromImage.map(([id]) => id));
+  await rejects(q.client.api('points').query({ collectionName: C, query: nearest(dense(query)), using: 'audio' }), Code.InvalidArgument, /Not existing vector name error: audio/);
+});
+
 test('with_vectors: enable returns every name a point has, include only the names listed, none by default', async () => {
   const ids = [0n, 1n, 2n];
   await assertModelHolds(ids);
