@@ -13,6 +13,7 @@ import { notSupportedYet, QuiverError, validationError } from '../../libs/errors
 import type { RpcTable } from '../common/public-server.ts';
 import { clearPayloadOperations, deletePayloadOperations, setPayloadOperations } from './payload-operations.ts';
 import { deleteOperations, upsertMode, upsertOperations, writeOptions } from './points-write-rpcs.ts';
+import { deleteVectorsOperations, updateVectorsOperations } from './vector-rpcs.ts';
 import type { WritePath } from './write-path.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -43,8 +44,12 @@ function shardOperationsOf(record: CollectionRecord, op: Message): Map<number, S
       rejectShardKeySelector(m);
       return clearPayloadOperations(record, m.points);
     case 'update_vectors':
+      rejectShardKeySelector(m);
+      if (m.update_filter) throw notSupportedYet('Conditional vector update (update_filter)');
+      return updateVectorsOperations(record, m.points ?? []);
     case 'delete_vectors':
-      throw notSupportedYet(`${kind} in UpdateBatch`);
+      rejectShardKeySelector(m);
+      return deleteVectorsOperations(record, m.points_selector, m.vectors?.names);
     default:
       throw new QuiverError('bad_input', 'Operation is missing'); // Qdrant's text, without "Wrong input:"
   }

@@ -15,7 +15,7 @@ import type { WritePath } from './write-path.ts';
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
 
-function updateVectorsOperations(record: CollectionRecord, points: Message[]): Map<number, ShardOperation> {
+export function updateVectorsOperations(record: CollectionRecord, points: Message[]): Map<number, ShardOperation> {
   const spaces = vectorSpacesOf(record);
   const groups = new Map<number, { ids: PointId[]; vectors: VectorBlocksBuilder }>();
   for (const point of points) {
@@ -31,7 +31,7 @@ function updateVectorsOperations(record: CollectionRecord, points: Message[]): M
   return new Map([...groups].map(([shard, g]) => [shard, { kind: 'update_vectors', ids: g.ids, vectors: g.vectors.blocks() }]));
 }
 
-function deleteVectorsOperations(record: CollectionRecord, selector: Message | undefined, names: unknown): Map<number, ShardOperation> {
+export function deleteVectorsOperations(record: CollectionRecord, selector: Message | undefined, names: unknown): Map<number, ShardOperation> {
   if (!selector) throw badInput('PointSelector is missing');
   if (selector.filter) throw notSupportedYet('Deleting vectors by filter');
   if (!Array.isArray(names) || names.length === 0) throw validationError('vectors.names', 'must not be empty');

@@ -255,6 +255,18 @@ async function operationId(): Promise<bigint> {
   return res.result!.operationId!;
 }
 
+test('UpdateBatch applies update_vectors and delete_vectors in order', async () => {
+  const operations = [
+    { operation: { case: 'updateVectors' as const, value: { points: [{ id: pid(12n), vectors: namedVectors({ text: textData[N + 4] }) }] } } },
+    { operation: { case: 'deleteVectors' as const, value: { pointsSelector: idsSelector([12n]), vectors: { names: ['image'] } } } },
+  ];
+  const res = await q.client.api('points').updateBatch({ collectionName: C, wait: true, operations: operations as never });
+  assert.deepEqual(res.result.map((r) => r.status), [2, 2]);
+  model.get(12n)!.text = textData[N + 4];
+  delete model.get(12n)!.image;
+  await assertModelHolds([12n]);
+});
+
 test('bad input is INVALID_ARGUMENT and changes nothing', async () => {
   const firstId = await operationId();
   const before = await getPoints([3n]);

@@ -185,9 +185,9 @@ test('requests refused at validation answer Qdrant\'s status and change nothing'
   const batchEndingBadly: PointsUpdateOperation[] = [
     { operation: { case: 'setPayload', value: { payload: toPayload({ first: true }), pointsSelector: byIds([1n, 2n]) } } } as never,
     { operation: { case: 'deletePoints', value: { points: byIds([3n]) } } } as never,
-    { operation: { case: 'deleteVectors', value: { pointsSelector: byIds([4n]), vectors: { names: [''] } } } } as never,
+    { operation: { case: 'deleteVectors', value: { pointsSelector: byIds([4n]), vectors: { names: ['nope'] } } } } as never,
   ];
-  await rejects(points().updateBatch({ collectionName: name, wait: true, operations: batchEndingBadly }), Code.Unimplemented, /delete_vectors/);
+  await rejects(points().updateBatch({ collectionName: name, wait: true, operations: batchEndingBadly }), Code.InvalidArgument, /Not existing vector name error: nope/);
   await rejects(points().updateBatch({ collectionName: name, wait: true, operations: [] }), Code.InvalidArgument, /operations/);
   await assertState(name, m);
 });
