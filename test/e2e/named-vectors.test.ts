@@ -267,6 +267,15 @@ test('UpdateBatch applies update_vectors and delete_vectors in order', async () 
   await assertModelHolds([12n]);
 });
 
+test('a has_vector filter selects the points that have that name', async () => {
+  for (const name of NAMES) {
+    const filter = { must: [{ conditionOneOf: { case: 'hasVector' as const, value: { hasVector: name } } }] };
+    const res = await q.client.api('points').scroll({ collectionName: C, filter, limit: N + 10, withPayload: enable(false) });
+    const expected = [...model].filter(([, v]) => v[name]).map(([id]) => id).sort((a, b) => (a < b ? -1 : 1));
+    assert.deepEqual(res.result.map((p) => idOf(p.id)), expected, `has_vector ${name}`);
+  }
+});
+
 test('bad input is INVALID_ARGUMENT and changes nothing', async () => {
   const firstId = await operationId();
   const before = await getPoints([3n]);
