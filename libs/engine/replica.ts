@@ -45,6 +45,7 @@ export class ShardReplica {
   private opsSinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
   private closed = false;
+  private compactionScheduled = false;
   /** Serialises WAL appends with the capture-and-rotate step of a snapshot and with compaction. */
   private exclusive: Promise<unknown> = Promise.resolve();
 
@@ -121,7 +122,7 @@ export class ShardReplica {
     if (this.walBytesSinceSnapshot >= this.policy.walBytes || this.opsSinceSnapshot >= this.policy.operations) {
       void this.snapshot().catch(this.onSnapshotError);
     }
-    if (this.current.wantsCompaction) void this.compact();
+    if (this.current.wantsCompaction) this.compactSoon();
     return { duplicate: false, outcome };
   }
 
@@ -148,6 +149,19 @@ export class ShardReplica {
       this.current.retune(storeTunables(this.dir, params));
     });
     if (this.current.wantsCompaction) await this.compact();
+  }
+
+  /**
+   * Compacts after the current turn of the event loop, so the write that crossed the threshold
+   * is acknowledged first; at most one compaction is scheduled at a time.
+   */
+  private compactSoon(): void {
+    if (this.compactionScheduled) return;
+    this.compactionScheduled = true;
+    setImmediate(() => {
+      this.compactionScheduled = false;
+      void this.compact();
+    });
   }
 
   /**

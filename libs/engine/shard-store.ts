@@ -152,18 +152,7 @@ export class ShardStore {
       vectors: new Map(),
       fieldIndexes: [...this.fieldIndexes],
     };
-    for (const [name, index] of this.vectors) {
-      const dim = index.params.dim;
-      const data = new Float32Array(keep.length * dim);
-      const present = new Uint8Array(keep.length);
-      keep.forEach((label, at) => {
-        const vector = index.get(label);
-        if (!vector) return;
-        data.set(vector, at * dim);
-        present[at] = 1;
-      });
-      state.vectors.set(name, { data, present });
-    }
+    for (const [name, index] of this.vectors) state.vectors.set(name, index.captureRows(keep));
     return new ShardStore(this.params, { state });
   }
 

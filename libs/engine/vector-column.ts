@@ -15,6 +15,13 @@ export class VectorColumn {
     return this.data;
   }
 
+  /** Replaces the whole column with a copy of `rows` rows of `data` (one copy, for restores). */
+  load(data: Float32Array, rows: number): void {
+    const copy = new Float32Array(Math.max(rows, 1024) * this.dim);
+    copy.set(data.subarray(0, rows * this.dim));
+    this.data = copy;
+  }
+
   set(row: number, vector: Float32Array): void {
     if (row >= this.capacity) {
       const grown = new Float32Array(Math.max((row + 1) * this.dim, this.data.length * 2));

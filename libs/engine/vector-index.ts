@@ -49,19 +49,34 @@ export class VectorIndex {
     if (restore) this.restore(restore.state, restore.labels, loaded ? restore.graphUpTo : 0);
   }
 
+  /**
+   * Loads a captured state in bulk: one copy of the column and of the presence bytes, and the
+   * live tail above the saved graph sent to the graph as runs of consecutive labels (one message
+   * per run instead of one copy per label).
+   */
   private restore(state: VectorIndexState, labels: LabelView, graphUpTo: number): void {
     const dim = this.params.dim;
+    const count = labels.count;
+    this.column.load(state.data, count);
+    this.present = new Uint8Array(Math.max(count, 1024));
+    this.present.set(state.present.subarray(0, count));
     const dead: number[] = [];
-    for (let label = 0; label < labels.count; label++) {
-      if (!state.present[label]) continue;
-      const vector = state.data.subarray(label * dim, (label + 1) * dim);
-      this.column.set(label, vector);
-      this.markPresent(label);
-      const live = labels.isLive(label);
+    let runFrom = -1; // first label of the current run of live tail labels with this vector
+    const endRun = (end: number) => {
+      if (runFrom >= 0) this.graph?.insertRows(runFrom, state.data.subarray(runFrom * dim, end * dim));
+      runFrom = -1;
+    };
+    for (let label = 0; label < count; label++) {
+      const wanted = this.present[label] === 1 && labels.isLive(label);
       // The saved graph may predate deletes that the state has; the tail was never in it.
-      if (label >= graphUpTo && live) this.graph?.insert(label, vector);
-      if (label < graphUpTo && !live) dead.push(label);
+      if (label < graphUpTo) {
+        if (this.present[label] === 1 && !wanted) dead.push(label);
+        continue;
+      }
+      if (wanted && runFrom < 0) runFrom = label;
+      if (!wanted) endRun(label);
     }
+    endRun(count);
     this.graph?.remove(dead);
   }
 
@@ -117,6 +132,27 @@ export class VectorIndex {
     data.set(this.column.raw.subarray(0, Math.min(labelCount * dim, this.column.raw.length)));
     const present = new Uint8Array(labelCount);
     present.set(this.present.subarray(0, Math.min(labelCount, this.present.length)));
+    return { data, present };
+  }
+
+  /**
+   * The vectors and presence of `labels` (ascending), renumbered 0..n-1; runs of consecutive
+   * labels are copied at once. For compaction.
+   */
+  captureRows(labels: number[]): VectorIndexState {
+    const dim = this.params.dim;
+    const raw = this.column.raw;
+    const data = new Float32Array(labels.length * dim);
+    const present = new Uint8Array(labels.length);
+    for (let at = 0; at < labels.length; ) {
+      let end = at + 1; // labels[at..end) are consecutive
+      while (end < labels.length && labels[end] === labels[end - 1] + 1) end++;
+      const from = labels[at];
+      const rows = Math.max(0, Math.min(end - at, this.column.capacity - from));
+      data.set(raw.subarray(from * dim, (from + rows) * dim), at * dim);
+      for (let i = at; i < end; i++) present[i] = this.has(labels[i]) ? 1 : 0;
+      at = end;
+    }
     return { data, present };
   }
 

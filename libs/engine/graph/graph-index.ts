@@ -85,6 +85,13 @@ export class GraphIndex {
     }
   }
 
+  /** Queues consecutive labels' vectors from firstLabel on (`rows`: count * dim values, copied once). */
+  insertRows(firstLabel: number, rows: Float32Array): void {
+    this.flush();
+    const vectors = rows.slice();
+    this.post({ type: 'insert', firstLabel, count: vectors.length / this.config.dim, vectors }, [vectors.buffer]);
+  }
+
   private flush(): void {
     const batch = this.pendingInsert;
     if (!batch) return;
