@@ -4,6 +4,16 @@
 // itself, smallest first.
 import type { Distance } from './types.ts';
 
+/** prepareVector in place on vector[offset .. offset + dim): the same float32 values, no new array. */
+export function prepareVectorInPlace(distance: Distance, vector: Float32Array, offset: number, dim: number): void {
+  if (distance !== 'Cosine') return;
+  let norm = 0;
+  for (let i = offset; i < offset + dim; i++) norm += vector[i] * vector[i];
+  if (norm === 0) return;
+  const scale = 1 / Math.sqrt(norm);
+  for (let i = offset; i < offset + dim; i++) vector[i] = vector[i] * scale;
+}
+
 export function prepareVector(distance: Distance, vector: Float32Array): Float32Array {
   if (distance !== 'Cosine') return vector;
   let norm = 0;

@@ -20,8 +20,13 @@ export function pointKeyFromMessage(key: PointKeyMessage): PointId {
   return key.uuid !== undefined ? key.uuid : BigInt(key.num ?? '0');
 }
 
-/** A copy of float32 little-endian bytes as an aligned Float32Array (protobuf bytes arrive unaligned). */
+/**
+ * Float32 little-endian bytes as a Float32Array: a view on the same memory when they happen to be
+ * 4-byte aligned (the decoded operation then shares the encoded bytes, which are never written
+ * after encoding), else an aligned copy (protobuf bytes often arrive unaligned).
+ */
 export function floatsFromBytes(bytes: Uint8Array): Float32Array {
+  if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   const copy = new Uint8Array(bytes); // aligned copy
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
 }

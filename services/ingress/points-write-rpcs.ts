@@ -9,7 +9,7 @@ import {
 } from '../../libs/engine/index.ts';
 import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
-import { preparedPointVectors, VectorBlocksBuilder } from './vector-blocks.ts';
+import { VectorBlocksBuilder } from './vector-blocks.ts';
 import type { WriteOptions, WritePath } from './write-path.ts';
 
 // biome-ignore lint: proto-loader message shapes
@@ -41,14 +41,12 @@ export function upsertOperations(record: CollectionRecord, points: Message[], mo
   const groups = new Map<number, { ids: PointId[]; vectors: VectorBlocksBuilder; payloads: (Payload | null)[] }>();
   for (const point of points) {
     const id = pointIdFromWire(point.id);
-    const vectors = preparedPointVectors(point.vectors, spaces);
-    const payload = point.payload && Object.keys(point.payload).length ? payloadFromMessage(point.payload) : null;
     const shard = shardOf(id, record.shards.length);
     let group = groups.get(shard);
     if (!group) groups.set(shard, (group = { ids: [], vectors: new VectorBlocksBuilder(spaces), payloads: [] }));
+    group.vectors.addFromWire(point.vectors); // checked before the payload, as before
     group.ids.push(id);
-    group.vectors.add(vectors);
-    group.payloads.push(payload);
+    group.payloads.push(point.payload && Object.keys(point.payload).length ? payloadFromMessage(point.payload) : null);
   }
   const ops = new Map<number, ShardOperation>();
   for (const [shard, group] of groups) {

@@ -8,16 +8,26 @@ import type { VectorSpace } from '../../engine/index.ts';
 type Message = Record<string, any>;
 
 function checkDense(values: ArrayLike<number>, space: VectorSpace): Float32Array {
-  if (values.length !== space.dim) {
-    throw badInput(`Vector dimension error: expected dim: ${space.dim}, got ${values.length}`);
+  const out = new Float32Array(space.dim);
+  checkDenseInto(values, space, out, 0);
+  return out;
+}
+
+/**
+ * Checks dense values against the space (dimension, finite values) while writing them into
+ * out[offset .. offset + dim): no intermediate array. On a bad value it throws; what it wrote
+ * before is garbage the caller discards with the failed request.
+ */
+export function checkDenseInto(values: ArrayLike<number>, space: VectorSpace, out: Float32Array, offset: number): void {
+  const n = values.length;
+  if (n !== space.dim) {
+    throw badInput(`Vector dimension error: expected dim: ${space.dim}, got ${n}`);
   }
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) throw badInput(`Vector contains a non-finite value (${v}) at position ${i}`);
-    out[i] = v;
+    out[offset + i] = v;
   }
-  return out;
 }
 
 /** The dense values of a qdrant.Vector message (input), before any distance preparation. */
@@ -44,17 +54,31 @@ export function spaceNamed(spaces: Map<string, VectorSpace>, name: string): Vect
  * named vectors takes any subset of its names (a point may lack some).
  */
 export function pointVectorsFromWire(vectors: Message | undefined, spaces: Map<string, VectorSpace>): Map<string, Float32Array> {
-  if (!vectors) throw badInput('Expected some vectors');
-  const given: [string, Message][] = vectors.vector
-    ? [['', vectors.vector]]
-    : vectors.vectors
-      ? Object.entries(vectors.vectors.vectors ?? {})
-      : [];
-  if (!vectors.vector && !vectors.vectors) throw badInput('Expected some vectors');
   const out = new Map<string, Float32Array>();
-  for (const [name, vector] of given) out.set(name, checkDense(denseValuesOf(vector), spaceNamed(spaces, name)));
-  if (spaces.has('') && !out.has('')) throw badInput('Expected some vectors');
+  forEachPointVector(vectors, spaces, (name, values, space) => out.set(name, checkDense(values, space)));
   return out;
+}
+
+/**
+ * The same checks as pointVectorsFromWire, without building anything: calls `each` with every
+ * given name's raw dense values and its space, in message order, and throws (after the calls for
+ * the names before it) at the first structural error. Values are checked by the callee
+ * (checkDenseInto); a missing required unnamed vector throws after all calls.
+ */
+export function forEachPointVector(
+  vectors: Message | undefined, spaces: Map<string, VectorSpace>, each: (name: string, values: ArrayLike<number>, space: VectorSpace) => void,
+): void {
+  if (!vectors || (!vectors.vector && !vectors.vectors)) throw badInput('Expected some vectors');
+  if (vectors.vector) {
+    each('', denseValuesOf(vectors.vector), spaceNamed(spaces, ''));
+    return;
+  }
+  let unnamedGiven = false;
+  for (const [name, vector] of Object.entries(vectors.vectors.vectors ?? {}) as [string, Message][]) {
+    each(name, denseValuesOf(vector), spaceNamed(spaces, name));
+    if (name === '') unnamedGiven = true;
+  }
+  if (spaces.has('') && !unnamedGiven) throw badInput('Expected some vectors');
 }
 
 /** A query vector given as `repeated float` (SearchPoints.vector). */
