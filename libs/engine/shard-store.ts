@@ -206,6 +206,10 @@ export class ShardStore {
     const { ids, payloads } = op;
     const mode = op.mode ?? 'upsert';
     const blocks = op.dim > 0 ? [{ name: '', dim: op.dim, vectors: op.vectors }, ...(op.named ?? [])] : (op.named ?? []);
+    if (mode === 'upsert' && blocks.every((block) => !block.points)) {
+      this.writeRows(ids, payloads, blocks, version);
+      return OK;
+    }
     const perPoint = vectorsPerPoint(ids.length, blocks);
     // Existence is judged once, on the state before this operation (duplicate ids within it all
     // pass or fail together; the last one wins, as with a plain upsert).
@@ -233,6 +237,29 @@ export class ShardStore {
       this.versions.push(version);
       for (const [name, vector] of Object.entries(point.vectors)) this.vectors.get(name)?.set(label, vector);
     }
+    for (const index of this.vectors.values()) index.retire(retired);
+  }
+
+  /**
+   * write() for points that all carry every block's name, in order: the same labels (one new label
+   * per point, consecutive), state and graph messages' effect, but each block's rows are stored
+   * and sent to the graph with one copy instead of one per point.
+   */
+  private writeRows(ids: PointId[], payloads: (Payload | null)[], blocks: VectorBlock[], version: number): void {
+    const first = this.ids.length;
+    const retired: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const old = this.retire(ids[i]);
+      if (old !== undefined) retired.push(old);
+      const label = first + i;
+      this.labels.set(ids[i], label);
+      this.ids.push(ids[i]);
+      this.payloads.push(null);
+      this.setPayloadOf(label, payloads[i]);
+      this.versions.push(version);
+    }
+    // Rows before retirements: a point listed twice retires a label of this very operation.
+    for (const block of blocks) this.vectors.get(block.name)?.setRows(first, block.vectors.subarray(0, ids.length * block.dim));
     for (const index of this.vectors.values()) index.retire(retired);
   }
 

@@ -23,12 +23,21 @@ export class VectorColumn {
   }
 
   set(row: number, vector: Float32Array): void {
-    if (row >= this.capacity) {
-      const grown = new Float32Array(Math.max((row + 1) * this.dim, this.data.length * 2));
-      grown.set(this.data);
-      this.data = grown;
-    }
+    this.reserve(row + 1);
     this.data.set(vector, row * this.dim);
+  }
+
+  /** Writes consecutive rows from `firstRow` on (`rows`: a whole number of rows), with one copy. */
+  setRows(firstRow: number, rows: Float32Array): void {
+    this.reserve(firstRow + rows.length / this.dim);
+    this.data.set(rows, firstRow * this.dim);
+  }
+
+  private reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    const grown = new Float32Array(Math.max(rows * this.dim, this.data.length * 2));
+    grown.set(this.data);
+    this.data = grown;
   }
 
   /** A copy of one row. */

@@ -100,6 +100,16 @@ export class VectorIndex {
     this.graph?.insert(label, vector);
   }
 
+  /** Stores consecutive labels' vectors from `firstLabel` on (`rows`: count * dim values, prepared; copied). */
+  setRows(firstLabel: number, rows: Float32Array): void {
+    const count = rows.length / this.params.dim;
+    if (count === 0) return;
+    this.column.setRows(firstLabel, rows);
+    this.markPresent(firstLabel + count - 1);
+    this.present.fill(1, firstLabel, firstLabel + count);
+    this.graph?.insertRows(firstLabel, rows);
+  }
+
   /** A copy of a label's vector, or null when the label has none. */
   get(label: number): Float32Array | null {
     return this.has(label) ? this.column.get(label) : null;
