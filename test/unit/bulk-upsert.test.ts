@@ -3,7 +3,7 @@
 // as a point-by-point model computed here says, through exact scans and through the graph.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ShardStore, type ShardParams, type UpsertOperation } from '../../libs/engine/index.ts';
+import { type PointId, ShardStore, type ShardParams, type UpsertOperation } from '../../libs/engine/index.ts';
 
 const DIM = 4;
 const params: ShardParams = { dim: DIM, distance: 'Euclid', hnsw: { m: 16, efConstruct: 64, fullScanThresholdKb: 0 } };
@@ -17,7 +17,7 @@ function op(ids: bigint[], seed: number): UpsertOperation {
 
 test('block upserts keep the last listing of each id, its payload and version, and searches see only live points', async () => {
   const store = new ShardStore(params);
-  const model = new Map<bigint, { vector: number[]; payload: unknown; version: number }>();
+  const model = new Map<PointId, { vector: number[]; payload: unknown; version: number }>();
   const ops = [
     op(Array.from({ length: 300 }, (_, i) => BigInt(i)), 1),
     op([5n, 7n, 5n, 400n, 7n, 5n], 2), // duplicates within one operation: the last listing wins
