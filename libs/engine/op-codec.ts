@@ -1,6 +1,7 @@
 // Binary encoding of shard operations (proto/internal/operations.proto). The same bytes go into
 // the replica's queue and its WAL, so an operation is encoded once, at the ingress. Vectors travel
 // packed as float32, never as JSON numbers.
+import type protobuf from 'protobufjs';
 import { internalType, TO_OBJECT } from './internal-proto.ts';
 import type { PointId } from './types.ts';
 import type { ShardOperation, VectorBlock } from './operations.ts';
@@ -105,16 +106,35 @@ function operationToMessage(op: ShardOperation): Record<string, any> {
 
 export function decodeOperation(bytes: Uint8Array): ShardOperation {
   // biome-ignore lint: read from the message shape
-  return operationFromMessage(ShardOperationType.toObject(ShardOperationType.decode(bytes), TO_OBJECT) as Record<string, any>);
+  const decoded = ShardOperationType.decode(bytes) as Record<string, any>;
+  // An upsert's ids are read off the decoded message (uint64 halves -> bigint) rather than through
+  // toObject, which would turn each into a decimal string first.
+  let upsertIds: PointId[] | undefined;
+  if (decoded.kind === 'upsert') {
+    upsertIds = decoded.upsert.ids.map(decodedPointKey);
+    decoded.upsert.ids = [];
+  }
+  // biome-ignore lint: read from the message shape
+  return operationFromMessage(ShardOperationType.toObject(decoded as protobuf.Message, TO_OBJECT) as Record<string, any>, upsertIds);
+}
+
+/** A PointKey as protobufjs decodes it: `key` names the oneof member; num is a Long (or a number). */
+// biome-ignore lint: the decoded message shape
+function decodedPointKey(key: Record<string, any>): PointId {
+  if (key.key === 'uuid') return key.uuid as string;
+  const num = key.num as { low: number; high: number } | number;
+  if (typeof num === 'number') return BigInt(num);
+  const low = BigInt(num.low >>> 0);
+  return num.high === 0 ? low : (BigInt(num.high >>> 0) << 32n) | low;
 }
 
 // biome-ignore lint: read from the message shape
-function operationFromMessage(m: Record<string, any>): ShardOperation {
+function operationFromMessage(m: Record<string, any>, upsertIds?: PointId[]): ShardOperation {
   const traceContext = m.trace_context && Object.keys(m.trace_context).length ? m.trace_context : undefined;
   switch (m.kind) {
     case 'upsert': {
       const u = m.upsert;
-      const ids = (u.ids ?? []).map(pointKeyFromMessage);
+      const ids = upsertIds ?? (u.ids ?? []).map(pointKeyFromMessage);
       const payloads = (u.payloads ?? []).map((p: { fields?: Record<string, ValueMessage> }) =>
         p.fields && Object.keys(p.fields).length ? payloadFromMessage(p.fields) : null,
       );
@@ -146,7 +166,7 @@ function operationFromMessage(m: Record<string, any>): ShardOperation {
       return { ...payloadOperationFromMessage(m.kind, m[m.kind]), traceContext };
     case 'batch':
       return {
-        kind: 'batch', operations: (m.batch.operations ?? []).map(operationFromMessage),
+        kind: 'batch', operations: (m.batch.operations ?? []).map((inner: Record<string, unknown>) => operationFromMessage(inner)),
         stopAtFirstFailure: m.batch.stop_at_first_failure === true, traceContext,
       };
     default:
