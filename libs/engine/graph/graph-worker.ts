@@ -2,12 +2,23 @@
 // synchronous; here it runs off the thread that answers requests and renews queue locks.
 // Inserts arrive in label order and are applied in chunks of CHUNK points, one chunk per turn of
 // the event loop, so searches and deletes that arrive meanwhile are answered between chunks.
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import type { FromWorker, GraphConfig, ToWorker } from './protocol.ts';
 
 const CHUNK = 64;
 const config = workerData as GraphConfig;
+
+// Graph building yields the CPU to the thread that applies and acknowledges writes: on Linux a
+// nice value belongs to a thread, and setpriority(PROCESS, 0) sets the calling thread's only.
+// Searches stay correct if the graph falls behind (the store scans the unindexed tail exactly).
+const GRAPH_THREAD_NICE = 5;
+try {
+  if (process.platform === 'linux') os.setPriority(GRAPH_THREAD_NICE);
+} catch {
+  // not permitted here: keep the inherited priority
+}
 const port = parentPort!;
 const graph = new hnswlib.HierarchicalNSW(config.space, config.dim);
 let capacity = 1024;
