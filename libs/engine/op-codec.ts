@@ -2,6 +2,7 @@
 // the replica's queue and its WAL, so an operation is encoded once, at the ingress. Vectors travel
 // packed as float32, never as JSON numbers.
 import type protobuf from 'protobufjs';
+import { decodeFilter, encodeFilter } from './filter/index.ts';
 import { internalType, TO_OBJECT } from './internal-proto.ts';
 import type { PointId } from './types.ts';
 import type { ShardOperation, VectorBlock } from './operations.ts';
@@ -73,18 +74,21 @@ function operationToMessage(op: ShardOperation): Record<string, any> {
         dim: op.dim,
         payloads: op.payloads.map((p) => (p ? { fields: payloadToMessage(p) } : NO_PAYLOAD)),
         ...(op.mode && op.mode !== 'upsert' ? { mode: UPSERT_MODES[op.mode] } : {}),
-        ...(op.updateFilter ? { update_filter: op.updateFilter } : {}),
+        ...(op.updateFilter ? { update_filter: encodeFilter(op.updateFilter) } : {}),
         named: (op.named ?? []).map(blockToMessage),
       };
       break;
     case 'update_vectors':
-      message.update_vectors = { ids: op.ids.map(pointKeyToMessage), vectors: op.vectors.map(blockToMessage) };
+      message.update_vectors = {
+        ids: op.ids.map(pointKeyToMessage), vectors: op.vectors.map(blockToMessage),
+        ...(op.updateFilter ? { update_filter: encodeFilter(op.updateFilter) } : {}),
+      };
       break;
     case 'delete_vectors':
-      message.delete_vectors = { ids: op.ids.map(pointKeyToMessage), names: op.names };
+      message.delete_vectors = { ids: op.ids.map(pointKeyToMessage), names: op.names, ...(op.filter ? { filter: encodeFilter(op.filter) } : {}) };
       break;
     case 'delete_points':
-      message.delete_points = { ids: op.ids.map(pointKeyToEncode), ...(op.filter ? { filter: op.filter } : {}) };
+      message.delete_points = { ids: op.ids.map(pointKeyToEncode), ...(op.filter ? { filter: encodeFilter(op.filter) } : {}) };
       break;
     case 'create_field_index':
     case 'delete_field_index':
@@ -142,19 +146,27 @@ function operationFromMessage(m: Record<string, any>, upsertIds?: PointId[]): Sh
       const mode = u.mode === 'INSERT_ONLY' ? 'insert_only' : u.mode === 'UPDATE_ONLY' ? 'update_only' : undefined;
       return {
         kind: 'upsert', ids, dim: u.dim ?? 0, vectors: floatsFromBytes(u.vectors ?? new Uint8Array()), payloads,
-        ...(mode ? { mode } : {}), ...(u.update_filter ? { updateFilter: u.update_filter } : {}), ...(named.length ? { named } : {}), traceContext,
+        ...(mode ? { mode } : {}), ...(u.update_filter ? { updateFilter: decodeFilter(u.update_filter) } : {}), ...(named.length ? { named } : {}),
+        traceContext,
       };
     }
-    case 'update_vectors':
+    case 'update_vectors': {
+      const u = m.update_vectors;
       return {
-        kind: 'update_vectors', ids: (m.update_vectors.ids ?? []).map(pointKeyFromMessage),
-        vectors: (m.update_vectors.vectors ?? []).map(blockFromMessage), traceContext,
+        kind: 'update_vectors', ids: (u.ids ?? []).map(pointKeyFromMessage), vectors: (u.vectors ?? []).map(blockFromMessage),
+        ...(u.update_filter ? { updateFilter: decodeFilter(u.update_filter) } : {}), traceContext,
       };
-    case 'delete_vectors':
-      return { kind: 'delete_vectors', ids: (m.delete_vectors.ids ?? []).map(pointKeyFromMessage), names: m.delete_vectors.names ?? [], traceContext };
+    }
+    case 'delete_vectors': {
+      const d = m.delete_vectors;
+      return {
+        kind: 'delete_vectors', ids: (d.ids ?? []).map(pointKeyFromMessage), names: d.names ?? [],
+        ...(d.filter ? { filter: decodeFilter(d.filter) } : {}), traceContext,
+      };
+    }
     case 'delete_points': {
       const d = m.delete_points;
-      return { kind: 'delete_points', ids: (d.ids ?? []).map(pointKeyFromMessage), ...(d.filter ? { filter: d.filter } : {}), traceContext };
+      return { kind: 'delete_points', ids: (d.ids ?? []).map(pointKeyFromMessage), ...(d.filter ? { filter: decodeFilter(d.filter) } : {}), traceContext };
     }
     case 'create_field_index':
     case 'delete_field_index':

@@ -1,17 +1,15 @@
 // Operations a shard replica applies, and what applying one yields. Applying is deterministic:
 // the same operation applied to the same state gives the same state and outcome, which is what
 // makes WAL replay and queue redelivery safe.
+import type { Filter } from './filter/index.ts';
 import type { Payload, PointId } from './types.ts';
 
-/** The public qdrant.Filter message, as proto-loader / protobufjs objects (int64 as strings). */
-// biome-ignore lint: the message shape is structural
-export type FilterMessage = Record<string, any>;
-
 /**
- * Which points an operation targets: listed ids, or the points matching a filter at apply time
- * (the store's state then decides, so replay gives the same result).
+ * Which points an operation targets: listed ids, or the live points matching a filter when the
+ * operation is applied (the replica's state then decides, so WAL replay selects the same points).
+ * An empty filter ({}) selects every point.
  */
-export type PointTarget = { ids: PointId[] } | { filter: FilterMessage };
+export type PointTarget = { ids: PointId[] } | { filter: Filter };
 
 /**
  * Qdrant's UpdateMode, decided per point by the store's state when the upsert is applied:
@@ -45,8 +43,11 @@ export interface UpsertOperation {
   payloads: (Payload | null)[];
   /** Absent means 'upsert'. */
   mode?: UpsertMode;
-  /** Qdrant's update_filter: existing points are overwritten only if they match. */
-  updateFilter?: FilterMessage;
+  /**
+   * Qdrant's update_filter, judged on the state before the operation: an existing point that does
+   * not match it is left as it is; ids that do not exist are written as `mode` says.
+   */
+  updateFilter?: Filter;
   /** The named vectors (collections with params_map); a point may lack some. */
   named?: VectorBlock[];
 }
@@ -59,6 +60,8 @@ export interface UpdateVectorsOperation {
   kind: 'update_vectors';
   ids: PointId[];
   vectors: VectorBlock[];
+  /** As UpsertOperation's: existing points not matching it (before the operation) are skipped, not reported. */
+  updateFilter?: Filter;
 }
 
 /** Removes the listed vector names from existing points; missing points are reported as not_found. */
@@ -66,13 +69,15 @@ export interface DeleteVectorsOperation {
   kind: 'delete_vectors';
   ids: PointId[];
   names: string[];
+  /** Also the points matching this filter when applied (none matching is no error). */
+  filter?: Filter;
 }
 
 export interface DeletePointsOperation {
   kind: 'delete_points';
   ids: PointId[];
-  /** Also delete the points matching this filter. */
-  filter?: FilterMessage;
+  /** Also delete the points matching this filter when applied. */
+  filter?: Filter;
 }
 
 /** SetPayload: merge `payload` into each point's payload, at `key` when given (see json-path.ts). */

@@ -1,19 +1,20 @@
 // Message shapes of the payload operations in proto/internal/operations.proto (SetPayload,
 // DeletePayload, PointTarget), to and from the engine's operations. Used by op-codec.ts.
-import type { FilterMessage, PayloadOperation, PointTarget } from './operations.ts';
+import { decodeFilter, encodeFilter } from './filter/index.ts';
+import type { PayloadOperation, PointTarget } from './operations.ts';
 import { payloadFromMessage, payloadToMessage } from './payload-codec.ts';
 import { pointKeyFromMessage, pointKeyToMessage } from './op-codec.ts'; // functions only: the import cycle is safe
 
 // biome-ignore lint: the message shape is structural
 type Message = Record<string, any>;
 
-
+/** A filter target travels as encodeFilter() bytes, decoded again when the replica applies it. */
 function targetToMessage(target: PointTarget): Message {
-  return 'ids' in target ? { ids: { ids: target.ids.map(pointKeyToMessage) } } : { filter: target.filter };
+  return 'ids' in target ? { ids: { ids: target.ids.map(pointKeyToMessage) } } : { filter: encodeFilter(target.filter) };
 }
 
 function targetFromMessage(m: Message | undefined): PointTarget {
-  if (m?.filter) return { filter: m.filter as FilterMessage };
+  if (m?.filter) return { filter: decodeFilter(m.filter) };
   return { ids: (m?.ids?.ids ?? []).map(pointKeyFromMessage) };
 }
 

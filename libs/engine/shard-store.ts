@@ -13,6 +13,8 @@
 // - Changing some vectors of a point (update_vectors, delete_vectors) rewrites the point under a
 //   new label too, carrying its other vectors and payload over.
 // - Payload objects are replaced, never mutated in place (snapshots share them).
+// - Writes that select points by filter (delete, payload, delete_vectors by filter; update_filter)
+//   select them here, on this replica's state at apply time, before the operation changes anything.
 import { bestFirst, largerIsBetter, passesThreshold, scoreAt } from './distance.ts';
 import { type Filter, filteredEf, isEmptyFilter, PointMatcher, thresholdPoints } from './filter/index.ts';
 import {
@@ -40,9 +42,6 @@ export interface ShardState {
 
 /** Saved graphs to load, per vector name: the file and the label prefix it holds. */
 export type SavedGraphs = Map<string, { file: string; upTo: number }>;
-
-/** Filter selectors wait for the store's filter evaluation; until then the ingress refuses them. */
-const FILTER_NOT_SUPPORTED: OperationOutcome = { ok: false, kind: 'bad_input', message: 'filter selectors are not supported by this replica yet' };
 
 interface Candidate {
   label: number;
@@ -166,21 +165,20 @@ export class ShardStore {
   apply(op: ShardOperation, version: number): OperationOutcome {
     switch (op.kind) {
       case 'upsert':
-        if (op.updateFilter) return FILTER_NOT_SUPPORTED;
         return this.upsert(op, version);
       case 'update_vectors': {
         const perPoint = vectorsPerPoint(op.ids.length, op.vectors);
-        return this.rewrite(op.ids, version, (old, i) => ({ ...old, ...perPoint[i] }));
+        const skipped = this.existingNotMatching(op.ids, op.updateFilter);
+        return this.rewrite(op.ids, version, (old, i) => ({ ...old, ...perPoint[i] }), skipped);
       }
       case 'delete_vectors':
-        return this.rewrite(op.ids, version, (old) => {
+        return this.rewrite(this.listedAndMatching(op.ids, op.filter), version, (old) => {
           const kept = { ...old };
           for (const name of op.names) delete kept[name];
           return kept;
         });
       case 'delete_points': {
-        if (op.filter) return FILTER_NOT_SUPPORTED;
-        const retired = op.ids.map((id) => this.retire(id)).filter((l): l is number => l !== undefined);
+        const retired = this.listedAndMatching(op.ids, op.filter).map((id) => this.retire(id)).filter((l): l is number => l !== undefined);
         for (const index of this.vectors.values()) index.retire(retired);
         return OK;
       }
@@ -214,9 +212,11 @@ export class ShardStore {
     // Existence is judged once, on the state before this operation (duplicate ids within it all
     // pass or fail together; the last one wins, as with a plain upsert).
     const existedBefore = mode === 'upsert' ? null : new Set(ids.filter((id) => this.labels.has(id)));
+    const excluded = this.existingNotMatching(ids, op.updateFilter);
     const points: { id: PointId; vectors: NamedVectors; payload: Payload | null }[] = [];
     for (let i = 0; i < ids.length; i++) {
       if (existedBefore && existedBefore.has(ids[i]) !== (mode === 'update_only')) continue;
+      if (excluded?.has(ids[i])) continue;
       points.push({ id: ids[i], vectors: perPoint[i], payload: payloads[i] });
     }
     this.write(points, version);
@@ -265,11 +265,15 @@ export class ShardStore {
 
   /**
    * Rewrites the vectors of existing points (payloads kept); missing ids are skipped and the first
-   * one is reported as not_found, as Qdrant reports it after updating the points it found.
+   * one is reported as not_found, as Qdrant reports it after updating the points it found. Ids in
+   * `skipped` (existing points an update_filter excludes) are left alone without a report.
    */
-  private rewrite(ids: PointId[], version: number, change: (old: NamedVectors, i: number) => NamedVectors): OperationOutcome {
+  private rewrite(
+    ids: PointId[], version: number, change: (old: NamedVectors, i: number) => NamedVectors, skipped?: Set<PointId>,
+  ): OperationOutcome {
     let missing: PointId | undefined;
     ids.forEach((id, i) => {
+      if (skipped?.has(id)) return;
       const label = this.labels.get(id);
       if (label === undefined) {
         missing ??= id;
@@ -294,25 +298,47 @@ export class ShardStore {
   }
 
   /**
-   * A payload operation on the listed ids. Like Qdrant, it changes every listed point that exists
-   * and then reports the first listed id that does not (NOT_FOUND for wait=true callers), so a
-   * partly missing list still changes the points that exist. The changed points get `version`
-   * and keep their labels (no vector change, no graph work).
+   * A payload operation on the listed ids or on the points matching a filter. Like Qdrant, it
+   * changes every listed point that exists and then reports the first listed id that does not
+   * (NOT_FOUND for wait=true callers), so a partly missing list still changes the points that
+   * exist; a filter matching nothing is no error. The changed points get `version` and keep their
+   * labels (no vector change, no graph work).
    */
   private changePayloads(op: PayloadOperation, version: number): OperationOutcome {
-    if (!('ids' in op.target)) return FILTER_NOT_SUPPORTED;
     const change = payloadChange(op);
+    const changeAt = (label: number) => {
+      this.setPayloadOf(label, change(this.payloads[label]));
+      this.versions[label] = version;
+    };
+    if ('filter' in op.target) {
+      for (const label of this.matchingLabels(op.target.filter)) changeAt(label);
+      return OK;
+    }
     let missing: PointId | undefined;
     for (const id of op.target.ids) {
       const label = this.labels.get(id);
-      if (label === undefined) {
-        missing ??= id;
-        continue;
-      }
-      this.setPayloadOf(label, change(this.payloads[label]));
-      this.versions[label] = version;
+      if (label === undefined) missing ??= id;
+      else changeAt(label);
     }
     return missing === undefined ? OK : pointNotFound(missing);
+  }
+
+  /** The listed ids, then the ids of the live points matching `filter` (if any), selected now. */
+  private listedAndMatching(ids: PointId[], filter: Filter | undefined): PointId[] {
+    return filter ? [...ids, ...this.matchingIds(filter)] : ids;
+  }
+
+  /**
+   * Qdrant's update_filter: the listed ids of existing points that do not match `filter`, judged
+   * now (before the operation changes anything), so duplicate ids in one operation agree.
+   */
+  private existingNotMatching(ids: PointId[], filter: Filter | undefined): Set<PointId> | undefined {
+    if (!filter) return undefined;
+    const matches = this.matcher.test(filter);
+    return new Set(ids.filter((id) => {
+      const label = this.labels.get(id);
+      return label !== undefined && !matches(label);
+    }));
   }
 
   private applyBatch(op: BatchOperation, version: number): OperationOutcome {

@@ -1,11 +1,14 @@
 // Public payload write requests (SetPayload, OverwritePayload, DeletePayload, ClearPayload, and
-// their UpdateBatch forms) turned into one operation per shard holding a targeted point. Every
-// check happens here, before anything is queued. Filter selectors are refused for now: they need
-// the replicas' filter evaluation, which is being built.
+// their UpdateBatch forms) turned into one operation per shard holding a targeted point, or, for
+// a filter selector, one operation on every shard (see filter-selection.ts). Every check happens
+// here, before anything is queued.
 import type { CollectionRecord } from '../../libs/cluster/index.ts';
-import { type PayloadOperation, parseJsonPath, payloadFromMessage, type PointId, type ShardOperation, shardOf } from '../../libs/engine/index.ts';
-import { notSupportedYet, QuiverError } from '../../libs/errors/index.ts';
+import {
+  type PayloadOperation, parseJsonPath, payloadFromMessage, type PointId, type PointTarget, type ShardOperation, shardOf,
+} from '../../libs/engine/index.ts';
+import { QuiverError } from '../../libs/errors/index.ts';
 import { pointIdFromWire, rejectShardKeySelector } from '../../libs/api/index.ts';
+import { onEveryShard, selectorFilter } from './filter-selection.ts';
 
 // biome-ignore lint: proto-loader message shapes
 type Message = Record<string, any>;
@@ -14,9 +17,7 @@ type Message = Record<string, any>;
 const conversionError = (message: string) => new QuiverError('bad_input', message);
 
 /** The listed ids grouped by shard, each group in request order. */
-export function idsByShard(record: CollectionRecord, selector: Message | undefined, missing: string): Map<number, PointId[]> {
-  if (!selector) throw conversionError(missing);
-  if (selector.filter) throw notSupportedYet('Selecting points by filter');
+function idsByShard(record: CollectionRecord, selector: Message): Map<number, PointId[]> {
   const groups = new Map<number, PointId[]>();
   for (const raw of selector.points?.ids ?? []) {
     const id = pointIdFromWire(raw);
@@ -28,8 +29,14 @@ export function idsByShard(record: CollectionRecord, selector: Message | undefin
   return groups;
 }
 
-function perShard(groups: Map<number, PointId[]>, make: (ids: PointId[]) => PayloadOperation): Map<number, ShardOperation> {
-  return new Map([...groups].map(([shard, ids]) => [shard, make(ids)]));
+/** The operation `make` builds for the selected points: per shard for listed ids, on every shard for a filter. */
+function perShard(
+  record: CollectionRecord, selector: Message | undefined, missing: string, make: (target: PointTarget) => PayloadOperation,
+): Map<number, ShardOperation> {
+  if (!selector) throw conversionError(missing);
+  const filter = selectorFilter(selector);
+  if (filter) return onEveryShard(record, make({ filter }));
+  return new Map([...idsByShard(record, selector)].map(([shard, ids]) => [shard, make({ ids })]));
 }
 
 /** Qdrant answers an unparsable key path with this exact INVALID_ARGUMENT text. */
@@ -43,23 +50,20 @@ export function setPayloadOperations(record: CollectionRecord, kind: 'set_payloa
   rejectShardKeySelector(req);
   const payload = payloadFromMessage(req.payload);
   const key = kind === 'set_payload' && req.key !== undefined && req.key !== null ? checkedPath(req.key) : undefined;
-  const groups = idsByShard(record, req.points_selector, 'points_selector is expected');
-  return perShard(groups, (ids) =>
+  return perShard(record, req.points_selector, 'points_selector is expected', (target) =>
     kind === 'set_payload'
-      ? { kind, target: { ids }, payload, ...(key === undefined ? {} : { key }) }
-      : { kind, target: { ids }, payload },
+      ? { kind, target, payload, ...(key === undefined ? {} : { key }) }
+      : { kind, target, payload },
   );
 }
 
 export function deletePayloadOperations(record: CollectionRecord, req: Message): Map<number, ShardOperation> {
   rejectShardKeySelector(req);
   const keys = ((req.keys ?? []) as unknown[]).map(checkedPath);
-  const groups = idsByShard(record, req.points_selector, 'points_selector is expected');
-  return perShard(groups, (ids) => ({ kind: 'delete_payload', target: { ids }, keys }));
+  return perShard(record, req.points_selector, 'points_selector is expected', (target) => ({ kind: 'delete_payload', target, keys }));
 }
 
 /** ClearPayload; `selector` is the request's PointsSelector. */
 export function clearPayloadOperations(record: CollectionRecord, selector: Message | undefined): Map<number, ShardOperation> {
-  const groups = idsByShard(record, selector, 'PointSelector is missing');
-  return perShard(groups, (ids) => ({ kind: 'clear_payload', target: { ids } }));
+  return perShard(record, selector, 'PointSelector is missing', (target) => ({ kind: 'clear_payload', target }));
 }

@@ -5,10 +5,11 @@ import {
 } from '../../libs/api/index.ts';
 import { type Catalog, type CollectionRecord, declareFieldIndex, vectorSpacesOf } from '../../libs/cluster/index.ts';
 import {
-  type Payload, type PointId, payloadFromMessage, type ShardOperation, shardOf, type UpsertMode,
+  type Filter, type Payload, type PointId, payloadFromMessage, type ShardOperation, shardOf, type UpsertMode,
 } from '../../libs/engine/index.ts';
-import { badInput, notSupportedYet, validationError } from '../../libs/errors/index.ts';
+import { badInput, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
+import { onEveryShard, selectorFilter, updateFilterOf } from './filter-selection.ts';
 import { VectorBlocksBuilder } from './vector-blocks.ts';
 import type { WriteOptions, WritePath } from './write-path.ts';
 
@@ -35,7 +36,10 @@ export function upsertMode(mode: unknown): UpsertMode {
   return known;
 }
 
-export function upsertOperations(record: CollectionRecord, points: Message[], mode: UpsertMode = 'upsert'): Map<number, ShardOperation> {
+/** `updateFilter`: Qdrant's update_filter (see UpsertOperation), judged by each replica when it applies. */
+export function upsertOperations(
+  record: CollectionRecord, points: Message[], mode: UpsertMode = 'upsert', updateFilter?: Filter,
+): Map<number, ShardOperation> {
   const spaces = vectorSpacesOf(record);
   if (spaces.size === 0) throw badInput('Not existing vector name error: ');
   const groups = new Map<number, { ids: PointId[]; vectors: VectorBlocksBuilder; payloads: (Payload | null)[] }>();
@@ -56,7 +60,7 @@ export function upsertOperations(record: CollectionRecord, points: Message[], mo
     const named = blocks.filter((b) => b.name !== '');
     ops.set(shard, {
       kind: 'upsert', ids: group.ids, dim: unnamed?.dim ?? 0, vectors: unnamed?.vectors ?? new Float32Array(), payloads: group.payloads,
-      ...(named.length ? { named } : {}), ...(mode === 'upsert' ? {} : { mode }),
+      ...(named.length ? { named } : {}), ...(mode === 'upsert' ? {} : { mode }), ...(updateFilter ? { updateFilter } : {}),
     });
   }
   return ops;
@@ -64,7 +68,8 @@ export function upsertOperations(record: CollectionRecord, points: Message[], mo
 
 export function deleteOperations(record: CollectionRecord, selector: Message | undefined): Map<number, ShardOperation> {
   if (!selector) throw badInput('PointSelector is missing');
-  if (selector.filter) throw notSupportedYet('Deleting points by filter');
+  const filter = selectorFilter(selector);
+  if (filter) return onEveryShard(record, { kind: 'delete_points', ids: [], filter });
   const groups = new Map<number, PointId[]>();
   for (const raw of selector.points?.ids ?? []) {
     const id = pointIdFromWire(raw);
@@ -85,8 +90,7 @@ export function pointsWriteRpcs(catalog: Catalog, writes: WritePath): RpcTable {
       handler: async (req, ctx) => {
         const record = await collection(req);
         rejectShardKeySelector(req);
-        if (req.update_filter) throw notSupportedYet('Conditional upsert (update_filter)');
-        return submit(record, upsertOperations(record, req.points ?? [], upsertMode(req.update_mode)), req, ctx);
+        return submit(record, upsertOperations(record, req.points ?? [], upsertMode(req.update_mode), updateFilterOf(req)), req, ctx);
       },
     },
     'Points/Delete': {

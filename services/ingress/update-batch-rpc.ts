@@ -9,8 +9,9 @@
 import { type CallContext, collectionName, rejectShardKeySelector } from '../../libs/api/index.ts';
 import type { Catalog, CollectionRecord } from '../../libs/cluster/index.ts';
 import type { ShardOperation } from '../../libs/engine/index.ts';
-import { notSupportedYet, QuiverError, validationError } from '../../libs/errors/index.ts';
+import { QuiverError, validationError } from '../../libs/errors/index.ts';
 import type { RpcTable } from '../common/public-server.ts';
+import { updateFilterOf } from './filter-selection.ts';
 import { clearPayloadOperations, deletePayloadOperations, setPayloadOperations } from './payload-operations.ts';
 import { deleteOperations, upsertMode, upsertOperations, writeOptions } from './points-write-rpcs.ts';
 import { deleteVectorsOperations, updateVectorsOperations } from './vector-rpcs.ts';
@@ -26,8 +27,7 @@ function shardOperationsOf(record: CollectionRecord, op: Message): Map<number, S
   switch (kind) {
     case 'upsert':
       rejectShardKeySelector(m);
-      if (m.update_filter) throw notSupportedYet('Conditional upsert (update_filter)');
-      return upsertOperations(record, m.points ?? [], upsertMode(m.update_mode));
+      return upsertOperations(record, m.points ?? [], upsertMode(m.update_mode), updateFilterOf(m));
     case 'delete_deprecated':
       return deleteOperations(record, m);
     case 'delete_points':
@@ -45,8 +45,7 @@ function shardOperationsOf(record: CollectionRecord, op: Message): Map<number, S
       return clearPayloadOperations(record, m.points);
     case 'update_vectors':
       rejectShardKeySelector(m);
-      if (m.update_filter) throw notSupportedYet('Conditional vector update (update_filter)');
-      return updateVectorsOperations(record, m.points ?? []);
+      return updateVectorsOperations(record, m.points ?? [], updateFilterOf(m));
     case 'delete_vectors':
       rejectShardKeySelector(m);
       return deleteVectorsOperations(record, m.points_selector, m.vectors?.names);

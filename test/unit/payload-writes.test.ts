@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import {
-  decodeOperation, encodeOperation, type OperationOutcome, type Payload, type PointId, type ShardOperation, type ShardParams, ShardStore,
+  decodeOperation, encodeOperation, type Filter, type OperationOutcome, type Payload, type PointId, type ShardOperation, type ShardParams, ShardStore,
 } from '../../libs/engine/index.ts';
 import { parseJsonPath } from '../../libs/engine/json-path.ts';
 
@@ -137,7 +137,7 @@ test('a batch applies in order under one version; stopAtFirstFailure decides whe
 });
 
 test('payload operations, modes and batches survive encoding', () => {
-  const filter = { must: [{ field: { key: 'city', match: { keyword: 'Oslo' } } }] };
+  const filter: Filter = { must: [{ kind: 'field', key: 'city', match: { kind: 'keyword', value: 'Oslo' } }] };
   const list: ShardOperation[] = [
     { kind: 'set_payload', target: { ids: [18446744073709551615n, 'c0ffee00-0000-4000-8000-000000000000'] }, payload: { n: 9007199254740993n, d: 1, s: 'x' }, key: 'a[].b' },
     { kind: 'overwrite_payload', target: { ids: [1n] }, payload: {} },
@@ -150,7 +150,7 @@ test('payload operations, modes and batches survive encoding', () => {
   for (const op of list) assert.deepEqual(strip(decodeOperation(encodeOperation(op))), strip(op), op.kind);
   const byFilter = decodeOperation(encodeOperation({ kind: 'clear_payload', target: { filter } }));
   assert.ok(byFilter.kind === 'clear_payload' && 'filter' in byFilter.target);
-  assert.equal((byFilter.target as { filter: typeof filter }).filter.must[0].field.match.keyword, 'Oslo');
+  assert.deepEqual((byFilter.target as { filter: Filter }).filter, filter);
 });
 
 test('replay determinism: the same encoded operations applied twice from scratch give the same state', () => {
