@@ -174,13 +174,13 @@ test('a missing id with wait=true is NOT_FOUND "No point with id N found" after 
 
 test('requests refused at validation answer Qdrant\'s status and change nothing', async () => {
   const { name, model: m } = await seeded();
-  const filter = { pointsSelectorOneOf: { case: 'filter' as const, value: { must: [] } } };
+  const badFilter = { pointsSelectorOneOf: { case: 'filter' as const, value: { must: [{ conditionOneOf: { case: 'field', value: { key: 'n' } } }] } } } as never;
   await rejects(points().setPayload({ collectionName: name, wait: true, payload: toPayload({ x: 1n }), key: 'a..b', pointsSelector: byIds([1n]) }), Code.InvalidArgument, /Invalid json path: 'a\.\.b'/);
   await rejects(points().deletePayload({ collectionName: name, wait: true, keys: ['ok', 'bad['], pointsSelector: byIds([1n]) }), Code.InvalidArgument, /Invalid json path: 'bad\['/);
   await rejects(points().setPayload({ collectionName: name, wait: true, payload: toPayload({ x: 1n }) }), Code.InvalidArgument, /points_selector is expected/);
   await rejects(points().setPayload({ collectionName: name, wait: true, payload: toPayload({ x: Number.NaN }), pointsSelector: byIds([1n]) }), Code.InvalidArgument, /cannot convert to json number/);
-  await rejects(points().setPayload({ collectionName: name, wait: true, payload: toPayload({ x: 1n }), pointsSelector: filter }), Code.Unimplemented, /filter/);
-  await rejects(points().clearPayload({ collectionName: name, wait: true, points: filter }), Code.Unimplemented, /filter/);
+  await rejects(points().setPayload({ collectionName: name, wait: true, payload: toPayload({ x: 1n }), pointsSelector: badFilter }), Code.InvalidArgument, /At least one field condition/);
+  await rejects(points().clearPayload({ collectionName: name, wait: true, points: badFilter }), Code.InvalidArgument, /At least one field condition/);
   await rejects(points().upsert({ collectionName: name, wait: true, points: [], updateMode: 7 as never }), Code.InvalidArgument, /update_mode/);
   const batchEndingBadly: PointsUpdateOperation[] = [
     { operation: { case: 'setPayload', value: { payload: toPayload({ first: true }), pointsSelector: byIds([1n, 2n]) } } } as never,
