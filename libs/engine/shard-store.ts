@@ -204,7 +204,7 @@ export class ShardStore {
     const { ids, payloads } = op;
     const mode = op.mode ?? 'upsert';
     const blocks = op.dim > 0 ? [{ name: '', dim: op.dim, vectors: op.vectors }, ...(op.named ?? [])] : (op.named ?? []);
-    if (mode === 'upsert' && blocks.every((block) => !block.points)) {
+    if (mode === 'upsert' && !op.updateFilter && blocks.every((block) => !block.points)) {
       this.writeRows(ids, payloads, blocks, version);
       return OK;
     }

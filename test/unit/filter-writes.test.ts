@@ -100,10 +100,13 @@ const idOfKey = (k: string): PointId => (/^\d+$/.test(k) ? BigInt(k) : k);
 // --- Operations -------------------------------------------------------------------------------
 
 function upsertOp(points: { id: PointId; payload: Payload; vectors: Vectors }[], mode: UpsertMode, updateFilter?: Filter): ShardOperation {
-  const blocks = (['a', 'b'] as const).map((name) => {
+  // As the ingress packs them: a block without `points` when every point has the name.
+  const blocks = (['a', 'b'] as const).flatMap((name) => {
     const having = points.map((p, at) => [p, at] as const).filter(([p]) => p.vectors[name]);
-    return { name, dim: 2, points: having.map(([, at]) => at), vectors: new Float32Array(having.flatMap(([p]) => p.vectors[name]!)) };
-  }).filter((block) => block.points.length > 0); // an empty `points` would mean every point
+    if (having.length === 0) return [];
+    const vectors = new Float32Array(having.flatMap(([p]) => p.vectors[name]!));
+    return [{ name, dim: 2, vectors, ...(having.length === points.length ? {} : { points: having.map(([, at]) => at) }) }];
+  });
   return {
     kind: 'upsert', ids: points.map((p) => p.id), dim: 0, vectors: new Float32Array(), payloads: points.map((p) => p.payload),
     named: blocks, ...(mode === 'upsert' ? {} : { mode }), ...(updateFilter ? { updateFilter } : {}),
