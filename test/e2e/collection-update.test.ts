@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, fromPayload, idOf, pid, toPayload } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 let q: TestQuiver;
 before(async () => {
@@ -21,14 +22,6 @@ after(async () => q?.stop());
 const params = (size: bigint, distance: number) => ({ config: { case: 'params' as const, value: { size, distance } } });
 const collections = () => q.client.api('collections');
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, `a ConnectError, got ${err}`);
-    assert.equal(err.code, code, `code ${Code[err.code]} (${err.rawMessage})`);
-    assert.match(err.rawMessage, message);
-    return true;
-  });
-}
 
 test('each kind of update is echoed by Get; metadata is merged by key; quantization can be disabled again', async () => {
   await collections().create({

@@ -3,9 +3,10 @@
 // (nothing was queued) and the collection still holds exactly what it held.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ConnectError, Code } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, pid } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 let q: TestQuiver;
 const C = 'errors';
@@ -16,14 +17,6 @@ before(async () => {
 });
 after(async () => q?.stop());
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, `a ConnectError, got ${err}`);
-    assert.equal(err.code, code, `code ${Code[err.code]} (${err.rawMessage})`);
-    assert.match(err.rawMessage, message);
-    return true;
-  });
-}
 
 const good = (id: bigint) => ({ id: pid(id), vectors: denseVectors([1, 2, 3, 4]) });
 

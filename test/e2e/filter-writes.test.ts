@@ -6,10 +6,11 @@
 // Scroll (ids, payloads, vectors) and an exact Count.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import type { Filter, PointsUpdateOperation, RetrievedPoint } from '@qdrant/js-client-grpc';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { enable, fromPayload, type Id, idOf, type Json, pid, toPayload } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 type Obj = { [k: string]: Json };
 type Vectors = { a?: number[]; b?: number[] };
@@ -106,14 +107,6 @@ async function assertState(name: string, model: Model, what = ''): Promise<void>
   assert.equal(count.result?.count, BigInt(model.size), `${what}: count`);
 }
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, `a ConnectError, got ${err}`);
-    assert.equal(err.code, code, `code ${Code[err.code]} (${err.rawMessage})`);
-    assert.match(err.rawMessage, message);
-    return true;
-  });
-}
 
 // --- Tests ------------------------------------------------------------------------------------
 

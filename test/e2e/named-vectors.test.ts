@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import type { PointId, RetrievedPoint, ScoredPoint } from '@qdrant/js-client-grpc';
 import { loadConfig } from '../../libs/config/index.ts';
 import { createLogger } from '../../services/common/logger.ts';
@@ -17,6 +17,7 @@ import { bruteForce, closeScore, DISTANCE_ENUM, type DistanceName, randomVectors
 import { clientFor, startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { deletePrefix, testRedisUrl, uniquePrefix } from '../support/redis.ts';
 import { enable, fromPayload, idOf, pid, toPayload } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 const C = 'named';
 const SPACES: Record<string, { size: number; distance: DistanceName }> = {
@@ -120,14 +121,6 @@ async function assertModelHolds(ids: bigint[]): Promise<void> {
   got.forEach((p) => assertVectorsClose(vectorsOf(p), model.get(idOf(p.id) as bigint)!, `point ${idOf(p.id)}`));
 }
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, `a ConnectError, got ${err}`);
-    assert.equal(err.code, code, `code ${Code[err.code]} (${err.rawMessage})`);
-    assert.match(err.rawMessage, message);
-    return true;
-  });
-}
 
 const idsSelector = (ids: bigint[]) => ({ pointsSelectorOneOf: { case: 'points' as const, value: { ids: ids.map(pid) } } });
 

@@ -6,10 +6,11 @@
 // by id, reversed when descending; points without such a value are left out.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { Direction, FieldType } from '@qdrant/js-client-grpc';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, idOf, type Json, pid, toPayload } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 const C = 'order_by';
 const N = 60;
@@ -94,14 +95,6 @@ const red = { must: [{ conditionOneOf: { case: 'field' as const, value: { key: '
 const rows = (res: { result: { id?: unknown; orderValue?: { variant: { value?: unknown } } }[] }) =>
   res.result.map((p) => [idOf(p.id as never), p.orderValue?.variant.value]);
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, String(err));
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 test('Scroll order_by an integer index: both directions, one row per point, ties by id, int order_value, no next_page_offset', async () => {
   for (const desc of [false, true]) {

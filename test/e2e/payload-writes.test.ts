@@ -4,10 +4,11 @@
 // full scroll returns: payloads, vectors and the set of ids.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import type { PointsUpdateOperation, RetrievedPoint } from '@qdrant/js-client-grpc';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, enable, fromPayload, type Id, idOf, type Json, pid, toPayload } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 type Obj = { [k: string]: Json };
 type Model = Map<string, { payload: Obj; vector: number[] }>;
@@ -56,14 +57,6 @@ async function assertState(name: string, model: Model): Promise<void> {
   assert.deepEqual(new Map([...actual].sort()), new Map([...model].sort()));
 }
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, `a ConnectError, got ${err}`);
-    assert.equal(err.code, code, `code ${Code[err.code]} (${err.rawMessage})`);
-    assert.match(err.rawMessage, message);
-    return true;
-  });
-}
 
 // The model: Qdrant's documented payload rules, top-level keys only (key paths are checked with
 // literal expectations below).

@@ -7,11 +7,12 @@
 //   the distance's raw similarity (cosine; −squared L2 for Euclid); scores stay the search scores.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { randomVectors, score } from '../support/data.ts';
 import { assertTopK, cos, type Expected } from '../support/query-reference.ts';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, idOf, pid } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 const COS = 'rrf_mmr_cosine';
 const EUC = 'rrf_mmr_euclid';
@@ -48,14 +49,6 @@ function weightedRrf(lists: bigint[][], k: number, weights: number[]): Expected 
   return out;
 }
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, String(err));
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    return true;
-  });
-}
 
 test('rrf with k and weights fuses the prefetch lists by the weighted formula; a zero weight keeps points unscored', async () => {
   const lists = [nearestIds(queries[0], 20), nearestIds(queries[1], 15), nearestIds(queries[2], 10)];

@@ -6,14 +6,15 @@
 // QueryGroups, and the errors Qdrant gives.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { Direction, FieldType, Fusion, RecommendStrategy } from '@qdrant/js-client-grpc';
 import { normalise, randomVectors } from '../support/data.ts';
 import {
-  assertTopK, averageQuery, bestScore, context, cos, dbsfFuse, discovery, type Expected, rrfFuse, sumScores, topOf,
+  assertTopK, averageQuery, bestScore, context, cos, dbsfFuse, discovery, type Expected, scoreEvery, rrfFuse, sumScores, topOf,
 } from '../support/query-reference.ts';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, enable, fromPayload, idOf, pid, toPayload } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 const C = 'query';
 const OTHER = 'query_other';
@@ -47,23 +48,8 @@ const byId = (id: bigint) => ({ variant: { case: 'id' as const, value: pid(id) }
 const nearest = (input: ReturnType<typeof dense> | ReturnType<typeof byId>) => ({ variant: { case: 'nearest' as const, value: input } });
 const ids = (res: { result: { id?: unknown }[] }) => res.result.map((p) => idOf(p.id as never));
 
-/** Expected scores of every point (except `excluded`) under a scoring function of its vector. */
-function scoreAll(f: (v: number[]) => number, excluded: number[] = []): Expected {
-  const out: Expected = new Map();
-  vectors.forEach((v, i) => {
-    if (!excluded.includes(i)) out.set(BigInt(i), f(v));
-  });
-  return out;
-}
+const scoreAll = (f: (v: number[]) => number, excluded: number[] = []) => scoreEvery(vectors, f, excluded);
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, `a ConnectError, got ${err}`);
-    assert.equal(err.code, code, `code ${Code[err.code]} (${err.rawMessage})`);
-    assert.match(err.rawMessage, message);
-    return true;
-  });
-}
 
 test('nearest to a vector: brute-force top 10 by default, payload only when asked', async () => {
   const res = await points().query({ collectionName: C, query: nearest(dense(queries[0])) });

@@ -5,12 +5,13 @@
 // RecommendGroups with with_lookup, and required limits.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { RecommendStrategy } from '@qdrant/js-client-grpc';
 import { randomVectors } from '../support/data.ts';
-import { assertTopK, averageQuery, bestScore, context, cos, discovery, type Expected, sumScores, topOf } from '../support/query-reference.ts';
+import { assertTopK, averageQuery, bestScore, context, cos, discovery, type Expected, scoreEvery, sumScores, topOf } from '../support/query-reference.ts';
 import { startTestQuiver, type TestQuiver } from '../support/quiver.ts';
 import { denseVectors, enable, fromPayload, idOf, pid, toPayload } from '../support/wire.ts';
+import { rejects } from '../support/status.ts';
 
 const C = 'reco';
 const LOOKUP = 'reco_lookup';
@@ -42,22 +43,8 @@ after(async () => q?.stop());
 const points = () => q.client.api('points');
 const ids = (res: { result: { id?: unknown }[] }) => res.result.map((p) => idOf(p.id as never));
 
-function scoreAll(f: (v: number[]) => number, excluded: number[] = []): Expected {
-  const out: Expected = new Map();
-  vectors.forEach((v, i) => {
-    if (!excluded.includes(i)) out.set(BigInt(i), f(v));
-  });
-  return out;
-}
+const scoreAll = (f: (v: number[]) => number, excluded: number[] = []) => scoreEvery(vectors, f, excluded);
 
-async function rejects(promise: Promise<unknown>, code: Code, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ConnectError, `a ConnectError, got ${err}`);
-    assert.equal(err.code, code, `code ${Code[err.code]} (${err.rawMessage})`);
-    assert.match(err.rawMessage, message);
-    return true;
-  });
-}
 
 const pos = [2, 30, 61];
 const neg = [7];

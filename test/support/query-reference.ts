@@ -90,3 +90,12 @@ export function assertTopK(result: ScoredPoint[], expected: Expected, k: number,
   const last = result.at(-1)?.score ?? Number.POSITIVE_INFINITY;
   for (const [id, s] of expected) if (!returned.has(id)) assert.ok(s <= last + tolerance, `id ${id} (${s}) should have been returned before ${last}`);
 }
+
+/** Expected scores of every point (by index as id, except `excluded`) under a scoring function of its vector. */
+export function scoreEvery(vectors: number[][], f: (v: number[]) => number, excluded: number[] = []): Expected {
+  const out: Expected = new Map();
+  vectors.forEach((v, i) => {
+    if (!excluded.includes(i)) out.set(BigInt(i), f(v));
+  });
+  return out;
+}
