@@ -41,73 +41,7 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
 
   const redisHandle = await ensureRedis({ url: config.redis.url, autoStart: config.redis.autoStart, storagePath: config.storagePath, log: (m) => log.warn(m) });
   if (redisHandle.stop) closers.push(redisHandle.stop);
-  const keys = keysFor(config.redis.prefix);
-  const redis = commandConnection(config.redis.url, `quiver-${roles.join('+')}`);
-  redis.on('error', (err) => log.debug({ err }, 'redis command connection'));
-  closers.push(() => void redis.disconnect());
-  const subscriber = consumerConnection(config.redis.url, 'quiver-events');
-  subscriber.on('error', (err) => log.debug({ err }, 'redis subscriber connection'));
-  const events = new EventBus(subscriber);
-  closers.push(() => events.close());
-  const catalog = new Catalog(redis, keys);
-  await catalog.attach(events);
-  const registry = new Registry(redis, keys);
-  const queues = new OperationQueues(redis, keys);
-  closers.push(() => queues.close());
-
-  // Ingress and indexer in one process: operations and completions also take the short way.
-  const handoff = has('ingress') && has('indexer') ? new LocalHandoff() : undefined;
-
   const result: QuiverProcess = { roles, stop: async () => {} };
-  let indexer: Indexer | undefined;
-  if (has('indexer')) {
-    const consumer = consumerConnection(config.redis.url, 'quiver-indexer');
-    consumer.on('error', (err) => log.debug({ err }, 'redis consumer connection'));
-    closers.push(() => void consumer.disconnect());
-    indexer = new Indexer({ storagePath: config.storagePath, redis, consumer, keys, catalog, registry, queues, handoff, log: log.child({ role: 'indexer' }) });
-    const internal = new grpc.Server(SERVER_OPTIONS);
-    addShardRpc(internal, indexer);
-    const port = await bind(internal, config.indexer.host, config.indexer.port);
-    closers.push(() => shutdown(internal, SHUTDOWN_GRACE_MS));
-    const advertised = config.indexer.port === 0 ? config.indexer.advertiseAddress.replace(/:0$/, `:${port}`) : config.indexer.advertiseAddress;
-    const started = indexer;
-    closers.push(() => started.stop());
-    await indexer.start(advertised);
-    result.indexerAddress = advertised;
-    result.indexerId = indexer.id;
-  }
-
-  const router = new ReplicaRouter(registry, indexer ? { id: indexer.id, reader: indexer } : undefined);
-  closers.push(() => router.close());
-
-  if (has('ingress') || has('query')) {
-    const rpcs: RpcTable = { 'Qdrant/HealthCheck': healthCheckRpc };
-    if (has('ingress')) {
-      const backlog = new BacklogGauge(config.write.maxBacklogOperations);
-      const waiters = new CompletionWaiters(redis, keys, backlog);
-      await waiters.attach(events);
-      handoff?.onCompleted((replica, seq, outcome) => waiters.completed(replica, seq, outcome));
-      closers.push(() => waiters.close());
-      const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs, handoff);
-      Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), clusterRpcs({ catalog, router }), pointsWriteRpcs(catalog, writes));
-      Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes), vectorWriteRpcs(catalog, writes));
-    }
-    if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router), queryRpcs(catalog, router));
-    const unserved = (method: string) => {
-      const role = roleServing(method);
-      return role
-        ? `Method /qdrant.${method} is served by quiver's ${role} role, which this process (${roles.join(', ')}) does not run`
-        : `Method /qdrant.${method} is not implemented by quiver yet`;
-    };
-    const { server, health } = createPublicServer(rpcs, { apiKey: config.apiKey, readOnlyApiKey: config.readOnlyApiKey }, log, unserved);
-    result.grpcPort = await bind(server, config.grpc.host, config.grpc.port);
-    health.setStatus('', 'SERVING');
-    closers.push(async () => {
-      health.setStatus('', 'NOT_SERVING');
-      await shutdown(server, SHUTDOWN_GRACE_MS);
-    });
-  }
-
   result.stop = async () => {
     for (const close of closers.reverse()) {
       try {
@@ -117,5 +51,76 @@ export async function startQuiver(config: QuiverConfig, roles: Role[], log: Logg
       }
     }
   };
+  // A start that fails half-way stops what it started (a private redis-server included).
+  try {
+    const keys = keysFor(config.redis.prefix);
+    const redis = commandConnection(config.redis.url, `quiver-${roles.join('+')}`);
+    redis.on('error', (err) => log.debug({ err }, 'redis command connection'));
+    closers.push(() => void redis.disconnect());
+    const subscriber = consumerConnection(config.redis.url, 'quiver-events');
+    subscriber.on('error', (err) => log.debug({ err }, 'redis subscriber connection'));
+    const events = new EventBus(subscriber);
+    closers.push(() => events.close());
+    const catalog = new Catalog(redis, keys);
+    await catalog.attach(events);
+    const registry = new Registry(redis, keys);
+    const queues = new OperationQueues(redis, keys);
+    closers.push(() => queues.close());
+
+    // Ingress and indexer in one process: operations and completions also take the short way.
+    const handoff = has('ingress') && has('indexer') ? new LocalHandoff() : undefined;
+
+    let indexer: Indexer | undefined;
+    if (has('indexer')) {
+      const consumer = consumerConnection(config.redis.url, 'quiver-indexer');
+      consumer.on('error', (err) => log.debug({ err }, 'redis consumer connection'));
+      closers.push(() => void consumer.disconnect());
+      indexer = new Indexer({ storagePath: config.storagePath, redis, consumer, keys, catalog, registry, queues, handoff, log: log.child({ role: 'indexer' }) });
+      const internal = new grpc.Server(SERVER_OPTIONS);
+      addShardRpc(internal, indexer);
+      const port = await bind(internal, config.indexer.host, config.indexer.port);
+      closers.push(() => shutdown(internal, SHUTDOWN_GRACE_MS));
+      const advertised = config.indexer.port === 0 ? config.indexer.advertiseAddress.replace(/:0$/, `:${port}`) : config.indexer.advertiseAddress;
+      const started = indexer;
+      closers.push(() => started.stop());
+      await indexer.start(advertised);
+      result.indexerAddress = advertised;
+      result.indexerId = indexer.id;
+    }
+
+    const router = new ReplicaRouter(registry, indexer ? { id: indexer.id, reader: indexer } : undefined);
+    closers.push(() => router.close());
+
+    if (has('ingress') || has('query')) {
+      const rpcs: RpcTable = { 'Qdrant/HealthCheck': healthCheckRpc };
+      if (has('ingress')) {
+        const backlog = new BacklogGauge(config.write.maxBacklogOperations);
+        const waiters = new CompletionWaiters(redis, keys, backlog);
+        await waiters.attach(events);
+        handoff?.onCompleted((replica, seq, outcome) => waiters.completed(replica, seq, outcome));
+        closers.push(() => waiters.close());
+        const writes = new WritePath(queues, waiters, backlog, config.write.waitTimeoutMs, handoff);
+        Object.assign(rpcs, collectionsRpcs({ catalog, registry, router, queues }), clusterRpcs({ catalog, router }), pointsWriteRpcs(catalog, writes));
+        Object.assign(rpcs, payloadWriteRpcs(catalog, writes), updateBatchRpc(catalog, writes), vectorWriteRpcs(catalog, writes));
+      }
+      if (has('query')) Object.assign(rpcs, pointsReadRpcs(catalog, router), queryRpcs(catalog, router));
+      const unserved = (method: string) => {
+        const role = roleServing(method);
+        return role
+          ? `Method /qdrant.${method} is served by quiver's ${role} role, which this process (${roles.join(', ')}) does not run`
+          : `Method /qdrant.${method} is not implemented by quiver yet`;
+      };
+      const { server, health } = createPublicServer(rpcs, { apiKey: config.apiKey, readOnlyApiKey: config.readOnlyApiKey }, log, unserved);
+      result.grpcPort = await bind(server, config.grpc.host, config.grpc.port);
+      health.setStatus('', 'SERVING');
+      closers.push(async () => {
+        health.setStatus('', 'NOT_SERVING');
+        await shutdown(server, SHUTDOWN_GRACE_MS);
+      });
+    }
+  } catch (err) {
+    await result.stop();
+    throw err;
+  }
   return result;
 }

@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { UpdateStatus } from '@qdrant/js-client-grpc';
+import { redisAnswers } from '../../libs/cluster/index.ts';
 import { randomVectors } from '../support/data.ts';
 import { type ChildQuiver, clientFor, spawnRole, untilServing } from '../support/quiver.ts';
 import { deletePrefix, freePort, testRedisUrl, uniquePrefix } from '../support/redis.ts';
@@ -131,6 +133,24 @@ test('with no Redis at REDIS_URL, quiver starts a private redis-server (AOF on) 
   assert.ok(fs.existsSync(path.join(storage, 'redis')), 'its data lives under the storage directory');
   const aof = fs.readdirSync(path.join(storage, 'redis'), { recursive: true }).map(String);
   assert.ok(aof.some((f) => f.includes('appendonly')), `AOF files present: ${aof.join(', ')}`);
+});
+
+test('a start that fails after auto-starting Redis stops that redis-server again', async () => {
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-autostart-'));
+  cleanups.push(() => fs.rmSync(storage, { recursive: true, force: true }));
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => void taken.close());
+  const redisUrl = `redis://127.0.0.1:${await freePort()}`;
+  const q = track(spawnRole('all-in-one', {
+    REDIS_URL: redisUrl,
+    QDRANT__STORAGE__STORAGE_PATH: storage,
+    QDRANT__SERVICE__GRPC_PORT: String((taken.address() as net.AddressInfo).port), // cannot bind
+    QUIVER__INDEXER__PORT: '0',
+  }));
+  assert.equal(await q.exited, 1);
+  assert.match(q.output(), /started a private redis-server/);
+  assert.equal(await redisAnswers(redisUrl, 500), false, 'the private redis-server is gone with the process');
 });
 
 test('with no Redis and auto-start off, quiver exits with a message that names the fix', async () => {
