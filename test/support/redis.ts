@@ -56,8 +56,11 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-/** A redis-server of the test's own, on a free port, in its own directory. */
-export async function startPrivateRedis(options: { appendonly?: boolean; dir?: string; port?: number } = {}): Promise<PrivateRedis> {
+/**
+ * A redis-server of the test's own, on a free port, in its own directory. With `background`, it
+ * does not keep the test process alive (it is still killed when the process exits).
+ */
+export async function startPrivateRedis(options: { appendonly?: boolean; dir?: string; port?: number; background?: boolean } = {}): Promise<PrivateRedis> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-redis-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
@@ -69,6 +72,7 @@ export async function startPrivateRedis(options: { appendonly?: boolean; dir?: s
     await new Promise((r) => setTimeout(r, 50));
   }
   killOnExit(child);
+  if (options.background) child.unref();
   return {
     url, port, dir, pid: child.pid!,
     kill: () => child.kill('SIGKILL'),
@@ -81,7 +85,7 @@ export async function startPrivateRedis(options: { appendonly?: boolean; dir?: s
 }
 
 export function testRedisUrl(): Promise<string> {
-  chosen ??= (async () => ((await redisAnswers(SHARED, 500)) ? SHARED : (await startPrivateRedis()).url))();
+  chosen ??= (async () => ((await redisAnswers(SHARED, 500)) ? SHARED : (await startPrivateRedis({ background: true })).url))();
   return chosen;
 }
 
