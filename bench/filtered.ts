@@ -3,15 +3,12 @@
 // latency, for a filter matching 1% and one matching 50% of the points, first without a payload
 // index, then with one. quiver runs as its own process (all-in-one), default HNSW settings
 // (full_scan_threshold 10,000 KB = 20,000 points at 128-d), through the official client.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { FieldType, type FilterSchema } from '@qdrant/js-client-grpc';
 import { bruteForce, clusteredVectors } from '../test/support/data.ts';
-import { clientFor, spawnRole, untilServing, type ChildQuiver } from '../test/support/quiver.ts';
-import { deletePrefix, freePort, testRedisUrl, uniquePrefix } from '../test/support/redis.ts';
 import { denseVectors, idOf, pid, toPayload } from '../test/support/wire.ts';
+import { printTable, withBenchQuiver } from './quiver-process.ts';
 import { ms, percentile, timeEach } from './stats.ts';
 
 const N = Number(process.env.BENCH_POINTS ?? 100_000);
@@ -39,23 +36,8 @@ const truths = filters.map((f) => {
   return queries.map((query) => new Set(bruteForce('Euclid', query, subset, 10).map(([j]) => BigInt(matching[j]))));
 });
 
-const redisUrl = await testRedisUrl();
-const prefix = uniquePrefix('bench-filtered');
-const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-bench-'));
-const port = await freePort();
 const rows: string[][] = [];
-let quiver: ChildQuiver | undefined;
-try {
-  quiver = spawnRole('all-in-one', {
-    REDIS_URL: redisUrl, QUIVER__REDIS__PREFIX: prefix, QDRANT__STORAGE__STORAGE_PATH: storage,
-    QDRANT__SERVICE__GRPC_PORT: String(port), QUIVER__INDEXER__PORT: '0',
-  });
-  await untilServing(quiver);
-  const client = clientFor(port);
-  await client.api('collections').create({
-    collectionName: C,
-    vectorsConfig: { config: { case: 'params', value: { size: BigInt(DIM), distance: 2 /* Euclid */ } } },
-  });
+await withBenchQuiver('bench-filtered', C, DIM, async (client) => {
   for (let from = 0; from < N; from += 1000) {
     const points = Array.from({ length: Math.min(1000, N - from) }, (_, k) => ({
       id: pid(BigInt(from + k)), vectors: denseVectors(vectors[from + k]), payload: toPayload(payloadOf(from + k)),
@@ -79,13 +61,7 @@ try {
     await client.api('points').createFieldIndex({ collectionName: C, fieldName, fieldType: FieldType.FieldTypeKeyword, wait: true });
   }
   await measure('keyword index');
-} finally {
-  quiver?.child.kill('SIGTERM');
-  await quiver?.exited;
-  await deletePrefix(redisUrl, prefix);
-  fs.rmSync(storage, { recursive: true, force: true });
-}
+});
 
 const header = ['filtered search top-10', 'recall@10', 'p50'];
-const widths = [0, 1, 2].map((c) => Math.max(...[header, ...rows].map((r) => r[c].length)));
-for (const row of [header, ...rows]) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+printTable(header, rows);

@@ -2,14 +2,14 @@
 // (a seeded 128-d set; BENCH_POINTS points, 100,000 by default), reported as ratios, since the
 // machine's speed drifts between runs. quiver runs as its own process (the all-in-one entry
 // point); the client is the official @qdrant/js-client-grpc with its defaults (gzip on).
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { bruteForce, clusteredVectors } from '../test/support/data.ts';
-import { clientFor, spawnRole, untilServing, type ChildQuiver } from '../test/support/quiver.ts';
-import { deletePrefix, freePort, testRedisUrl, uniquePrefix } from '../test/support/redis.ts';
+import { clientFor } from '../test/support/quiver.ts';
+import { freePort } from '../test/support/redis.ts';
 import { denseVectors, idOf, pid } from '../test/support/wire.ts';
+import { printTable, withBenchQuiver } from './quiver-process.ts';
 import { ms, percentile, timeEach } from './stats.ts';
 import { spawn } from 'node:child_process';
 
@@ -53,23 +53,7 @@ const floorOne = await timeEach(200, (i) => floorClient.api('points').upsert({ c
 floorServer.kill();
 
 // quiver, all-in-one, in its own process.
-const redisUrl = await testRedisUrl();
-const prefix = uniquePrefix('bench');
-const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-bench-'));
-const port = await freePort();
-let quiver: ChildQuiver | undefined;
-try {
-  quiver = spawnRole('all-in-one', {
-    REDIS_URL: redisUrl, QUIVER__REDIS__PREFIX: prefix, QDRANT__STORAGE__STORAGE_PATH: storage,
-    QDRANT__SERVICE__GRPC_PORT: String(port), QUIVER__INDEXER__PORT: '0',
-  });
-  await untilServing(quiver);
-  const client = clientFor(port);
-  await client.api('collections').create({
-    collectionName: 'bench',
-    vectorsConfig: { config: { case: 'params', value: { size: BigInt(DIM), distance: 2 /* Euclid */ } } },
-    hnswConfig: { m: 16n, efConstruct: 100n },
-  });
+await withBenchQuiver('bench', 'bench', DIM, async (client) => {
 
   // Sustained ingestion: wait=false in batches of 1,000 until every point is in the graph. Every
   // 10,000 points, a few searches check recall against brute force over the points then visible.
@@ -113,12 +97,6 @@ try {
   report('upsert 1,000 wait=true p50', ms(percentile(batch, 50)), `wire ${ms(percentile(floorBatch, 50))}`, percentile(batch, 50) / percentile(floorBatch, 50));
   const one = await timeEach(200, (i) => client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf(i, 1) }));
   report('upsert 1 wait=true p50', ms(percentile(one, 50)), `wire ${ms(percentile(floorOne, 50))}`, percentile(one, 50) / percentile(floorOne, 50));
-} finally {
-  quiver?.child.kill('SIGTERM');
-  await quiver?.exited;
-  await deletePrefix(redisUrl, prefix);
-  fs.rmSync(storage, { recursive: true, force: true });
-}
+});
 
-const widths = [0, 1, 2, 3].map((c) => Math.max(...[['measure', 'quiver', 'floor', 'ratio'], ...rows].map((r) => r[c].length)));
-for (const row of [['measure', 'quiver', 'floor', 'ratio'], ...rows]) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  '));
+printTable(['measure', 'quiver', 'floor', 'ratio'], rows);
