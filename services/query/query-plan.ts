@@ -213,8 +213,8 @@ function checked(node: QueryNode): QueryNode {
   return node;
 }
 
-/** A PrefetchQuery (no offset; limit 10 by default). */
-export function prefetchFromWire(m: Message): QueryNode {
+/** The fields a PrefetchQuery and a QueryPoints share (limit 10 by default), with the given offset. */
+function nodeFromWire(m: Message, offset: number): QueryNode {
   return checked({
     prefetch: (m.prefetch ?? []).map(prefetchFromWire),
     query: queryKindFromWire(m.query),
@@ -222,25 +222,20 @@ export function prefetchFromWire(m: Message): QueryNode {
     filter: filterFromWire(m.filter),
     scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
     limit: boundedInt(m.limit, 'limit', DEFAULT_QUERY_LIMIT, 1),
-    offset: 0,
+    offset,
     ...paramsFromWire(m.params),
     lookupFrom: lookupFromWire(m.lookup_from),
   });
 }
 
+/** A PrefetchQuery (it has no offset). */
+export function prefetchFromWire(m: Message): QueryNode {
+  return nodeFromWire(m, 0);
+}
+
 /** QueryPoints or QueryPointGroups: the root of a query tree. */
 export function queryNodeFromWire(m: Message): QueryNode {
-  const node = checked({
-    prefetch: (m.prefetch ?? []).map(prefetchFromWire),
-    query: queryKindFromWire(m.query),
-    using: m.using ?? '',
-    filter: filterFromWire(m.filter),
-    scoreThreshold: finiteNumber(m.score_threshold, 'score_threshold'),
-    limit: boundedInt(m.limit, 'limit', DEFAULT_QUERY_LIMIT, 1),
-    offset: boundedInt(m.offset, 'offset', 0, 0),
-    ...paramsFromWire(m.params),
-    lookupFrom: lookupFromWire(m.lookup_from),
-  });
+  const node = nodeFromWire(m, boundedInt(m.offset, 'offset', 0, 0));
   return withParentFilter(node, undefined);
 }
 

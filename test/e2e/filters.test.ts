@@ -264,6 +264,17 @@ async function graphRecall(c: Case): Promise<number> {
   return found / total;
 }
 
+/** A filter matching 1% is answered exactly (ids equal brute force); ones matching 50% go through the graph and keep recall. */
+async function checkPlannedSearch() {
+  const rare = { name: 'rare', filter: { must: [keyword('rare', 'yes')] }, expect: (d: Doc | null) => d?.rare === 'yes' };
+  for (const query of queries) {
+    const res = await q.client.api('points').search({ collectionName: C, vector: query, limit: 10n, filter: rare.filter });
+    assert.deepEqual(res.result.map((p) => idOf(p.id)), expectedTop(rare, query, 10).map(([id]) => id));
+  }
+  assert.ok((await graphRecall(byName('bool'))) >= 0.9);
+  assert.ok((await graphRecall(byName('range on doubles'))) >= 0.9);
+}
+
 describe('without payload indexes', () => {
   test('Count exact equals the plain-JS count for every condition kind', checkCounts);
 
@@ -282,15 +293,7 @@ describe('without payload indexes', () => {
     }
   });
 
-  test('a filter matching 1% is answered exactly; one matching 50% through the graph keeps recall', async () => {
-    const rare = { name: 'rare', filter: { must: [keyword('rare', 'yes')] }, expect: (d: Doc | null) => d?.rare === 'yes' };
-    for (const query of queries) {
-      const res = await q.client.api('points').search({ collectionName: C, vector: query, limit: 10n, filter: rare.filter });
-      assert.deepEqual(res.result.map((p) => idOf(p.id)), expectedTop(rare, query, 10).map(([id]) => id));
-    }
-    assert.ok((await graphRecall(byName('bool'))) >= 0.9);
-    assert.ok((await graphRecall(byName('range on doubles'))) >= 0.9);
-  });
+  test('a filter matching 1% is answered exactly; one matching 50% through the graph keeps recall', checkPlannedSearch);
 
   test('SearchBatch applies each search\'s own filter', async () => {
     const [a, b] = [byName('integer'), byName('geo radius')];
@@ -347,15 +350,7 @@ describe('with payload indexes', () => {
     await checkScroll(byName('range on integers'), 50);
   });
 
-  test('filtered Search through the indexes: exact for 1%, the graph for 50%', async () => {
-    const rare = { name: 'rare', filter: { must: [keyword('rare', 'yes')] }, expect: (d: Doc | null) => d?.rare === 'yes' };
-    for (const query of queries) {
-      const res = await q.client.api('points').search({ collectionName: C, vector: query, limit: 10n, filter: rare.filter });
-      assert.deepEqual(res.result.map((p) => idOf(p.id)), expectedTop(rare, query, 10).map(([id]) => id));
-    }
-    assert.ok((await graphRecall(byName('bool'))) >= 0.9);
-    assert.ok((await graphRecall(byName('range on doubles'))) >= 0.9);
-  });
+  test('filtered Search through the indexes: exact for 1%, the graph for 50%', checkPlannedSearch);
 
   test('indexes follow overwrites and deletes', async () => {
     // Overwrite 300 points with swapped colours and new numbers, delete 200 others.

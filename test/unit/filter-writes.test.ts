@@ -7,22 +7,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import {
   decodeOperation, encodeOperation, type Filter, type OperationOutcome, type Payload, type PointId, type ShardOperation, type ShardParams,
   ShardReplica, ShardStore, type UpsertMode,
 } from '../../libs/engine/index.ts';
+import { storeFactory } from '../support/stores.ts';
 
 const hnsw = { m: 16, efConstruct: 64, fullScanThresholdKb: 10000 };
 const params: ShardParams = { dim: 0, distance: 'Dot', hnsw, named: { a: { dim: 2, distance: 'Dot', hnsw }, b: { dim: 2, distance: 'Dot', hnsw } } };
-const stores: ShardStore[] = [];
-after(async () => Promise.all(stores.map((s) => s.close())));
-
-function freshStore(): ShardStore {
-  const store = new ShardStore(params);
-  stores.push(store);
-  return store;
-}
+const freshStore = storeFactory(params);
 
 // --- The model ------------------------------------------------------------------------------
 

@@ -2,22 +2,16 @@
 // upsert modes, batches, the codec, and replay determinism. Expected payloads are written out by
 // hand from Qdrant's documented rules, never read back from the code under test.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import {
   decodeOperation, encodeOperation, type Filter, type OperationOutcome, type Payload, type PointId, type ShardOperation, type ShardParams, ShardStore,
 } from '../../libs/engine/index.ts';
 import { parseJsonPath } from '../../libs/engine/json-path.ts';
+import { storeFactory } from '../support/stores.ts';
 
 const params: ShardParams = { dim: 2, distance: 'Dot', hnsw: { m: 16, efConstruct: 100, fullScanThresholdKb: 10000 } };
 const all = { payload: { mode: 'all' as const }, vector: false };
-const stores: ShardStore[] = [];
-after(async () => Promise.all(stores.map((s) => s.close())));
-
-function freshStore(): ShardStore {
-  const store = new ShardStore(params);
-  stores.push(store);
-  return store;
-}
+const freshStore = storeFactory(params);
 
 function upsert(ids: PointId[], payloads: (Payload | null)[], mode?: 'insert_only' | 'update_only', base = 1): ShardOperation {
   const vectors = new Float32Array(ids.length * 2).map((_, i) => base + i);
