@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeOperation } from './op-codec.ts';
 import type { OperationOutcome } from './operations.ts';
-import { type SavedGraphs, ShardStore } from './shard-store.ts';
+import { type CompactionBuild, type SavedGraphs, ShardStore } from './shard-store.ts';
 import { settleParams, storeTunables } from './shard-params-file.ts';
 import { fsyncPath, graphFileName, publishSnapshot, readSnapshot, writeState } from './snapshot.ts';
 import type { ShardParams } from './types.ts';
@@ -46,6 +46,9 @@ export class ShardReplica {
   private snapshotting: Promise<void> | null = null;
   private closed = false;
   private compactionScheduled = false;
+  private compaction: Promise<void> | null = null;
+  /** The compaction whose graphs are being built, and the store it started from. */
+  private building: { store: ShardStore; build: CompactionBuild } | null = null;
   /** Serialises WAL appends with the capture-and-rotate step of a snapshot and with compaction. */
   private exclusive: Promise<unknown> = Promise.resolve();
 
@@ -165,16 +168,39 @@ export class ShardReplica {
   }
 
   /**
-   * Replaces the store with a compacted one, between two applies. Nothing on disk changes: labels
-   * are internal, the WAL names points by id, and the next snapshot saves the new store.
+   * Compacts the store when it wants it; resolves once the compacted store is in place (or there
+   * was nothing to do). The new graphs are built in the background while the current store goes
+   * on applying and answering (ShardStore.startCompaction); only the swap runs between two
+   * applies. Nothing on disk changes: labels are internal, the WAL names points by id, and the
+   * next snapshot saves the new store. One compaction at a time: a call meanwhile joins it.
    */
   compact(): Promise<void> {
-    return this.serially(() => {
-      if (this.closed || !this.current.wantsCompaction) return;
-      const old = this.current;
-      this.current = old.compacted();
-      void old.close();
+    this.compaction ??= this.runCompaction().finally(() => {
+      this.compaction = null;
     });
+    return this.compaction;
+  }
+
+  private async runCompaction(): Promise<void> {
+    const started = await this.serially(() => {
+      if (this.closed || !this.current.wantsCompaction) return null;
+      this.building = { store: this.current, build: this.current.startCompaction() };
+      return this.building;
+    });
+    if (!started) return;
+    try {
+      await started.build.ready;
+      await this.serially(() => {
+        if (this.closed || this.current !== started.store) throw new Error('the replica closed during the compaction');
+        const old = this.current;
+        this.current = old.compactedWith(started.build);
+        void old.close();
+      });
+    } catch {
+      await started.build.cancel(); // a graph worker died, or the replica closed: the old store stays
+    } finally {
+      this.building = null;
+    }
   }
 
   private async takeSnapshot(): Promise<void> {
@@ -231,6 +257,8 @@ export class ShardReplica {
   /** Stops the replica; with `snapshot`, first takes a snapshot so the next start replays nothing. */
   async close(options: { snapshot?: boolean } = {}): Promise<void> {
     this.closed = true;
+    await this.building?.build.cancel();
+    await this.compaction;
     await this.snapshotting?.catch(() => {});
     if (options.snapshot && this.opsSinceSnapshot > 0) await this.snapshot().catch(this.onSnapshotError);
     this.wal.close();

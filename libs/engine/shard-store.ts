@@ -23,6 +23,7 @@ import {
 } from './operations.ts';
 import { selectPayload } from './payload.ts';
 import { payloadChange } from './payload-changes.ts';
+import type { GraphIndex } from './graph/graph-index.ts';
 import { candidateScorer, type ScorerResult, scorerOrder } from './scorers.ts';
 import {
   compareIds, type NamedVectors, type Payload, type PointId, type PointRecord, type ReadSelectors, type ScoredRecord,
@@ -38,6 +39,20 @@ export interface ShardState {
   /** Per vector name, ids.length labels' vectors and presence. */
   vectors: Map<string, VectorIndexState>;
   fieldIndexes: [string, string][];
+}
+
+/** A compaction in progress (ShardStore.startCompaction). */
+export interface CompactionBuild {
+  /** The labels live when it started, ascending: label i of the built graphs is live[i]. */
+  live: number[];
+  /** How many labels the store had then; later labels are written after the start. */
+  labelCount: number;
+  /** Per vector name, the graph being built (null for a name without a graph). */
+  graphs: Map<string, GraphIndex | null>;
+  /** Resolves once every graph holds all of `live`; rejects if one dies or is cancelled. */
+  ready: Promise<void>;
+  /** Stops the build (its graphs' workers). */
+  cancel(): Promise<void>;
 }
 
 /** Saved graphs to load, per vector name: the file and the label prefix it holds. */
@@ -70,13 +85,25 @@ export class ShardStore {
     hasVector: (label, name) => this.hasVector(label, name),
   });
 
-  constructor(private tuned: ShardParams, restore?: { state: ShardState; graphs?: SavedGraphs }) {
+  /**
+   * @param restore a captured state, with its graphs either saved by a snapshot (`graphs`) or built
+   *   for it by a compaction (`built`, holding the labels below `upTo`)
+   */
+  constructor(
+    private tuned: ShardParams,
+    restore?: { state: ShardState; graphs?: SavedGraphs; built?: { graphs: Map<string, GraphIndex | null>; upTo: number } },
+  ) {
     Object.defineProperty(this.view, 'count', { get: () => this.ids.length });
     if (restore) this.restore(restore.state);
     for (const [name, vectorParams] of vectorParamsByName(tuned)) {
       const state = restore?.state.vectors.get(name);
       const saved = restore?.graphs?.get(name);
-      const from = state ? { state, labels: this.view, graphFile: saved?.file, graphUpTo: saved?.upTo ?? 0 } : undefined;
+      const built = restore?.built;
+      const from = !state
+        ? undefined
+        : built
+          ? { state, labels: this.view, graph: built.graphs.get(name) ?? null, graphUpTo: built.upTo }
+          : { state, labels: this.view, graphFile: saved?.file, graphUpTo: saved?.upTo ?? 0 };
       this.vectors.set(name, new VectorIndex(name, vectorParams, from));
     }
   }
@@ -137,22 +164,45 @@ export class ShardStore {
   }
 
   /**
-   * A new store with only the live points, labels renumbered densely in their current order. Its
-   * graphs are rebuilt in the background; until then its searches scan exactly. Same ids, payloads,
-   * versions and vectors: reads see no difference.
+   * Starts a compaction (Qdrant's vacuum optimiser): the labels live now, and per vector name a
+   * graph of them, renumbered densely, built in a new worker while this store goes on applying
+   * writes and answering searches with its own graphs. Finish with compactedWith once `ready`
+   * resolves, or cancel.
    */
-  compacted(): ShardStore {
-    const keep: number[] = [];
-    for (let label = 0; label < this.ids.length; label++) if (this.ids[label] !== undefined) keep.push(label);
+  startCompaction(): CompactionBuild {
+    const live: number[] = [];
+    for (let label = 0; label < this.ids.length; label++) if (this.ids[label] !== undefined) live.push(label);
+    const graphs = new Map<string, GraphIndex | null>();
+    for (const [name, index] of this.vectors) graphs.set(name, index.buildGraphOf(live, this.paramsOf(name) ?? index.params));
+    const built = [...graphs.values()].filter((g): g is GraphIndex => g !== null);
+    return {
+      live,
+      labelCount: this.ids.length,
+      graphs,
+      ready: Promise.all(built.map((g) => g.whenCaughtUp())).then(() => {}),
+      cancel: () => Promise.all(built.map((g) => g.close())).then(() => {}),
+    };
+  }
+
+  /**
+   * The compacted store, from this store's state now and a build of startCompaction that is
+   * ready: the labels live at the start keep the numbers the built graphs gave them (those
+   * retired since are retired there too and leave the graphs), and the labels written since
+   * follow, as the new graphs' unindexed tail. Same ids, payloads, versions and vectors: reads
+   * see no difference. The new store owns the build's graphs; this one keeps its own (close it).
+   */
+  compactedWith(build: CompactionBuild): ShardStore {
+    const order = build.live.slice();
+    for (let label = build.labelCount; label < this.ids.length; label++) if (this.ids[label] !== undefined) order.push(label);
     const state: ShardState = {
-      ids: keep.map((l) => this.ids[l]),
-      versions: keep.map((l) => this.versions[l]),
-      payloads: keep.map((l) => this.payloads[l]),
+      ids: order.map((l) => this.ids[l]),
+      versions: order.map((l) => this.versions[l]),
+      payloads: order.map((l) => this.payloads[l]),
       vectors: new Map(),
       fieldIndexes: [...this.fieldIndexes],
     };
-    for (const [name, index] of this.vectors) state.vectors.set(name, index.captureRows(keep));
-    return new ShardStore(this.params, { state });
+    for (const [name, index] of this.vectors) state.vectors.set(name, index.captureRows(order));
+    return new ShardStore(this.params, { state, built: { graphs: build.graphs, upTo: build.live.length } });
   }
 
   /** Live vectors the graphs do not hold yet: the largest backlog of any one name. */

@@ -29,24 +29,54 @@ export class VectorIndex {
   readonly graph: GraphIndex | null;
 
   /**
-   * @param restore a captured state of `labels.count` labels; with graphFile, a graph saved by a
-   *   snapshot of this name holding the labels below graphUpTo
+   * @param restore a captured state of `labels.count` labels, and the graph holding the labels
+   *   below graphUpTo: either a file saved by a snapshot of this name (graphFile) or a graph
+   *   already built in its worker (graph, see buildGraphOf), which this index then owns
    */
   constructor(
     readonly name: string,
     readonly params: VectorParams,
-    restore?: { state: VectorIndexState; labels: LabelView; graphFile?: string; graphUpTo: number },
+    restore?: { state: VectorIndexState; labels: LabelView; graphFile?: string; graph?: GraphIndex | null; graphUpTo: number },
   ) {
     this.column = new VectorColumn(params.dim);
-    const space = hnswSpaceFor(params.distance);
+    if (restore?.graph !== undefined) {
+      this.graph = restore.graph;
+      this.restore(restore.state, restore.labels, this.graph ? restore.graphUpTo : 0);
+      return;
+    }
     const loaded = Boolean(restore?.graphFile) && (restore?.graphUpTo ?? 0) > 0;
-    this.graph = space
-      ? new GraphIndex({
-          space, dim: params.dim, m: params.hnsw.m, efConstruct: params.hnsw.efConstruct,
-          ...(loaded ? { loadFrom: restore!.graphFile, loadedUpTo: restore!.graphUpTo } : {}),
-        })
-      : null;
+    this.graph = VectorIndex.newGraph(params, loaded ? { loadFrom: restore!.graphFile, loadedUpTo: restore!.graphUpTo } : {});
     if (restore) this.restore(restore.state, restore.labels, loaded ? restore.graphUpTo : 0);
+  }
+
+  /** A graph in a new worker thread, or null when the distance has no hnswlib space (exact scans only). */
+  private static newGraph(params: VectorParams, from: { loadFrom?: string; loadedUpTo?: number }): GraphIndex | null {
+    const space = hnswSpaceFor(params.distance);
+    return space ? new GraphIndex({ space, dim: params.dim, m: params.hnsw.m, efConstruct: params.hnsw.efConstruct, ...from }) : null;
+  }
+
+  /**
+   * Starts building, in a new worker and with `params`' HNSW settings, a graph of `labels`'
+   * vectors (ascending labels, renumbered 0..n-1; labels without this vector are left out): the
+   * graph a compaction swaps in once it has caught up (GraphIndex.whenCaughtUp). This index and
+   * its own graph are not touched. Null when the distance has no graph.
+   */
+  buildGraphOf(labels: number[], params: VectorParams): GraphIndex | null {
+    const graph = VectorIndex.newGraph(params, {});
+    if (!graph) return null;
+    const dim = this.params.dim;
+    const raw = this.column.raw;
+    for (let at = 0; at < labels.length; ) {
+      if (!this.has(labels[at])) {
+        at++;
+        continue;
+      }
+      let end = at + 1; // labels[at..end) are consecutive and all have this vector
+      while (end < labels.length && labels[end] === labels[end - 1] + 1 && this.has(labels[end])) end++;
+      graph.insertRows(at, raw.subarray(labels[at] * dim, labels[end - 1] * dim + dim));
+      at = end;
+    }
+    return graph;
   }
 
   /**

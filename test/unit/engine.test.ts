@@ -194,3 +194,58 @@ test('overwrites and deletes past the vacuum thresholds compact the replica; rea
   assert.deepEqual(reopened.store.get([5n], { payload: { mode: 'all' }, vector: false })[0].payload, { id: 5n, second: true });
   await reopened.close();
 });
+
+test('a compaction builds its graphs while the replica goes on writing and searching; every write of that time is in the compacted store', async () => {
+  const vacuumed: ShardParams = { ...euclid, vacuum: { deletedThreshold: 0.2, minRetired: 10 } };
+  const replica = ShardReplica.open(tmp(), vacuumed);
+  const initial = manyPoints(3000, 0);
+  await replica.applyLogged(1, encodeOperation(initial));
+  await untilIndexed(replica);
+  await replica.applyLogged(2, encodeOperation({ kind: 'delete_points', ids: Array.from({ length: 800 }, (_, i) => BigInt(2000 + i)) }));
+  const before = replica.store;
+  assert.ok(before.wantsCompaction);
+
+  const compaction = replica.compact();
+  // Queued behind the compaction's start and applied while its graphs are built (3,000 points take
+  // the worker far longer than four WAL appends), so the swap must carry them over.
+  const overwrite = manyPoints(20, 5); // ids 0..19: new vectors, payload { id }
+  overwrite.payloads = overwrite.ids.map((id) => ({ id, during: true }));
+  const added: UpsertOperation = { ...manyPoints(50, 9), ids: Array.from({ length: 50 }, (_, i) => BigInt(5000 + i)) };
+  added.payloads = added.ids.map((id) => ({ id }));
+  await replica.applyLogged(3, encodeOperation(overwrite));
+  await replica.applyLogged(4, encodeOperation({ kind: 'delete_points', ids: Array.from({ length: 10 }, (_, i) => BigInt(20 + i)) }));
+  await replica.applyLogged(5, encodeOperation(added));
+  await replica.applyLogged(6, encodeOperation({ kind: 'set_payload', target: { ids: [100n] }, payload: { tagged: true } }));
+  assert.equal(replica.store, before, 'the writes were applied before the compacted store took over');
+  const query = added.vectors.slice(7 * 3, 8 * 3);
+  assert.equal((await replica.store.search({ vector: query, top: 1, selectors: none }))[0].id, 5007n, 'the old store answers meanwhile');
+  await compaction;
+
+  const store = replica.store;
+  assert.notEqual(store, before, 'the compacted store took over');
+  assert.equal(store.pointCount, 3000 - 800 - 10 + 50);
+  assert.equal(store.retiredCount, 30, 'the labels retired during the build (20 overwritten, 10 deleted) are retired in the new store');
+  const expected = new Map<bigint, { vector: number[]; payload: unknown }>();
+  const put = (op: UpsertOperation, i: number) => expected.set(op.ids[i] as bigint, { vector: Array.from(op.vectors.slice(i * 3, i * 3 + 3)), payload: op.payloads[i] });
+  initial.ids.forEach((_, i) => put(initial, i));
+  for (let id = 2000n; id < 2800n; id++) expected.delete(id);
+  overwrite.ids.forEach((_, i) => put(overwrite, i));
+  for (let id = 20n; id < 30n; id++) expected.delete(id);
+  added.ids.forEach((_, i) => put(added, i));
+  expected.get(100n)!.payload = { id: 100n, tagged: true };
+  const ids = [...expected.keys(), 25n, 2500n];
+  const got = new Map(store.get(ids, all).map((p) => [p.id as bigint, { vector: Array.from(p.vector as Float32Array), payload: p.payload }]));
+  assert.deepEqual(got, expected);
+
+  await untilIndexed(replica);
+  for (const [op, i] of [[added, 7], [overwrite, 3], [initial, 1500]] as const) {
+    const q = op.vectors.slice(i * 3, i * 3 + 3);
+    const viaGraph = await store.search({ vector: q, top: 5, selectors: none });
+    const exact = await store.search({ vector: q, top: 5, exact: true, selectors: none });
+    assert.equal(viaGraph[0].id, op.ids[i]);
+    assert.deepEqual(viaGraph.map((p) => p.id), exact.map((p) => p.id), 'the built graph plus its tail answer as an exact scan does');
+  }
+  const deletedQuery = initial.vectors.slice(25 * 3, 26 * 3);
+  assert.ok(!(await store.search({ vector: deletedQuery, top: 5, selectors: none })).some((p) => p.id === 25n), 'deleted during the build: gone from the graph');
+  await replica.close();
+});

@@ -11,6 +11,9 @@ const workerUrl = new URL('./graph-worker-entry.mjs', import.meta.url);
 export class GraphIndex {
   private readonly worker: Worker;
   private upTo: number;
+  /** The end of the labels posted for insertion so far. */
+  private postedUpTo: number;
+  private caughtUp: { resolve: () => void; reject: (err: Error) => void }[] = [];
   private nextId = 1;
   private readonly calls = new Map<number, { resolve: (value: FromWorker) => void; reject: (err: Error) => void }>();
   private pendingInsert: { firstLabel: number; vectors: Float32Array[] } | null = null;
@@ -20,6 +23,7 @@ export class GraphIndex {
 
   constructor(private readonly config: GraphConfig) {
     this.upTo = config.loadedUpTo ?? 0;
+    this.postedUpTo = this.upTo;
     // The worker is TypeScript too; its plain-JS entry registers the loader in the new thread.
     this.worker = new Worker(workerUrl, { workerData: config });
     this.worker.unref();
@@ -39,6 +43,7 @@ export class GraphIndex {
   private receive(message: FromWorker): void {
     if (message.type === 'indexed') {
       this.upTo = Math.max(this.upTo, message.upTo);
+      if (this.upTo >= this.postedUpTo) for (const waiter of this.caughtUp.splice(0)) waiter.resolve();
       return;
     }
     const call = this.calls.get(message.id);
@@ -52,6 +57,15 @@ export class GraphIndex {
     this.failure ??= err;
     for (const call of this.calls.values()) call.reject(err);
     this.calls.clear();
+    for (const waiter of this.caughtUp.splice(0)) waiter.reject(err);
+  }
+
+  /** Resolves once every label posted for insertion so far is in the graph; rejects if the graph dies or closes first. */
+  whenCaughtUp(): Promise<void> {
+    this.flush();
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.upTo >= this.postedUpTo) return Promise.resolve();
+    return new Promise((resolve, reject) => this.caughtUp.push({ resolve, reject }));
   }
 
   /** Set when the worker died; the shard then answers every search by exact scan. */
@@ -61,6 +75,7 @@ export class GraphIndex {
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
     if (this.failure) return; // a dead graph takes no work; reads fall back to exact scans
+    if (message.type === 'insert') this.postedUpTo = message.firstLabel + message.count;
     this.worker.postMessage(message, transfer);
   }
 
@@ -126,7 +141,7 @@ export class GraphIndex {
     this.closed = true;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     if (!this.failure) this.worker.postMessage({ type: 'close' } satisfies ToWorker);
-    this.failure ??= new Error('graph closed');
+    this.fail(new Error('graph closed'));
     const timer = setTimeout(() => void this.worker.terminate(), 10_000); // a stuck worker: last resort
     await exited;
     clearTimeout(timer);
