@@ -14,7 +14,7 @@ import { decodeOperation } from './op-codec.ts';
 import type { OperationOutcome } from './operations.ts';
 import { type CompactionBuild, type SavedGraphs, ShardStore } from './shard-store.ts';
 import { settleParams, storeTunables } from './shard-params-file.ts';
-import { fsyncPath, graphFileName, publishSnapshot, readSnapshot, writeState } from './snapshot.ts';
+import { fsyncFile, graphFileName, publishSnapshot, readSnapshot, writeState } from './snapshot.ts';
 import type { ShardParams } from './types.ts';
 import { WriteAheadLog } from './wal.ts';
 
@@ -213,7 +213,7 @@ export class ShardReplica {
         if (!index.graph) continue;
         const file = graphFileName(i);
         graphs.set(name, { file, upTo: await index.graph.save(path.join(prepared, file)) });
-        fsyncPath(path.join(prepared, file));
+        await fsyncFile(path.join(prepared, file));
       }
       // Between two applies: seq, state and the new segment agree.
       const { seq, state } = await this.serially(() => {

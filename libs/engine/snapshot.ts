@@ -41,15 +41,29 @@ export function fsyncPath(target: string): void {
   }
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Fsyncs a file on libuv's thread pool (a large file's fsync would hold up the calling thread). */
+export async function fsyncFile(target: string): Promise<void> {
+  const handle = await fs.promises.open(target, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes all of `bytes` at the handle's position, on libuv's thread pool. */
+async function writeAll(handle: fs.promises.FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.byteLength; ) at += (await handle.write(bytes, at)).bytesWritten;
+}
 
 /**
- * Writes state.bin into `into` (a directory being prepared). Encodes in chunks, yielding between
- * them, so a large shard does not hold up the thread for the whole encoding.
+ * Writes state.bin into `into` (a directory being prepared). Encodes in chunks and writes and
+ * fsyncs on libuv's thread pool, so a large shard does not hold up the thread that answers
+ * requests for the whole snapshot (encoding the vector columns is the one long step left on it).
  */
 export async function writeState(into: string, meta: SnapshotMeta, state: ShardState, dims: Map<string, number>): Promise<void> {
   const file = path.join(into, 'state.bin');
-  const fd = fs.openSync(file, 'w');
+  const handle = await fs.promises.open(file, 'w');
   try {
     const columns = [...state.vectors].map(([name, column]) => ({
       name,
@@ -65,7 +79,7 @@ export async function writeState(into: string, meta: SnapshotMeta, state: ShardS
       field_indexes: Object.fromEntries(state.fieldIndexes),
       columns,
     });
-    fs.writeSync(fd, Header.encodeDelimited(header).finish());
+    await writeAll(handle, Header.encodeDelimited(header).finish());
     for (let from = 0; from < state.ids.length; from += POINTS_PER_CHUNK) {
       const points = [];
       for (let label = from; label < Math.min(from + POINTS_PER_CHUNK, state.ids.length); label++) {
@@ -74,12 +88,11 @@ export async function writeState(into: string, meta: SnapshotMeta, state: ShardS
         const payload = state.payloads[label];
         points.push({ label, id: pointKeyToMessage(id), version: String(state.versions[label]), ...(payload ? { payload: { fields: payloadToMessage(payload) } } : {}) });
       }
-      fs.writeSync(fd, Chunk.encodeDelimited(Chunk.fromObject({ points })).finish());
-      await yieldToEventLoop();
+      await writeAll(handle, Chunk.encodeDelimited(Chunk.fromObject({ points })).finish());
     }
-    fs.fsyncSync(fd);
+    await handle.sync();
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
 }
 
