@@ -29,26 +29,42 @@ const RECENT_LIMIT = 4096;
 /** How many failed outcomes each replica keeps for waiters that missed their completion. */
 const FAILURES_KEPT = 1000;
 
-export class CompletionPublisher {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
-  ) {}
+/**
+ * One completion, atomically and in one round trip: raise the applied seq (a redelivery that is
+ * completed again never lowers it), drop the operation's out-of-line bytes, keep a failed outcome
+ * in the short list, publish. One script call instead of four commands, each a socket write of
+ * its own (an ioredis pipeline would copy every script defined on the connection, BullMQ's
+ * dozens, each time it is created). Every key is in the replica's hash-tag slot.
+ * KEYS: applied, failures[, operation bytes]. ARGV: seq, message, failed (1/0), kept, channel.
+ */
+const COMPLETE_SCRIPT = `
+if tonumber(ARGV[1]) > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], ARGV[1]) end
+if #KEYS == 3 then redis.call('DEL', KEYS[3]) end
+if ARGV[3] == '1' then
+  redis.call('LPUSH', KEYS[2], ARGV[2])
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+end
+return redis.call('PUBLISH', ARGV[5], ARGV[2])
+`;
 
-  /**
-   * `ref`: the operation's out-of-line bytes, disposable now that the replica applied it.
-   * The commands are sent back to back (one round trip), not as a pipeline: an ioredis pipeline
-   * copies every script defined on the connection (BullMQ's dozens) each time it is created.
-   */
+type CompletingRedis = Redis & { quiverComplete(...args: (string | number)[]): Promise<unknown> };
+
+export class CompletionPublisher {
+  private readonly redis: CompletingRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly keys: Keys,
+  ) {
+    if (!('quiverComplete' in redis)) redis.defineCommand('quiverComplete', { lua: COMPLETE_SCRIPT }); // numkeys is the first argument
+    this.redis = redis as CompletingRedis;
+  }
+
+  /** `ref`: the operation's out-of-line bytes, disposable now that the replica applied it. */
   async publish(replica: string, seq: number, outcome: OperationOutcome, ref?: string): Promise<void> {
     const message = JSON.stringify({ r: replica, s: seq, o: outcome } satisfies Completion);
-    const sent: Promise<unknown>[] = [this.redis.set(this.keys.applied(replica), String(seq))];
-    if (ref) sent.push(this.redis.del(this.keys.operationBytes(replica, ref)));
-    if (!outcome.ok) {
-      sent.push(this.redis.lpush(this.keys.failures(replica), message), this.redis.ltrim(this.keys.failures(replica), 0, FAILURES_KEPT - 1));
-    }
-    sent.push(this.redis.publish(this.keys.completionChannel, message));
-    await Promise.all(sent);
+    const keys = [this.keys.applied(replica), this.keys.failures(replica), ...(ref ? [this.keys.operationBytes(replica, ref)] : [])];
+    await this.redis.quiverComplete(keys.length, ...keys, seq, message, outcome.ok ? 0 : 1, FAILURES_KEPT, this.keys.completionChannel);
   }
 }
 
