@@ -186,11 +186,12 @@ export class Indexer implements ReplicaReader {
 
   /**
    * Reports an operation applied (and in the fsynced WAL): to the waiters of this process at once,
-   * then through Redis. Throws when Redis does; the queue's consumer then completes it again.
+   * then through Redis, after the current turn of the event loop so that their answers go out
+   * first. Throws when Redis does; the queue's consumer then completes it again.
    */
   private complete(key: string, hosted: HostedReplica, seq: number, outcome: OperationOutcome, ref?: string): Promise<void> {
     this.deps.handoff?.completed(key, seq, outcome);
-    const published = this.publisher.publish(key, seq, outcome, ref);
+    const published = new Promise((resolve) => setImmediate(resolve)).then(() => this.publisher.publish(key, seq, outcome, ref));
     hosted.reported.set(seq, published);
     published.catch(() => hosted.reported.get(seq) === published && hosted.reported.delete(seq));
     if (hosted.reported.size > REPORTED_REMEMBERED) hosted.reported.delete(hosted.reported.keys().next().value as number);
