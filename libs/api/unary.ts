@@ -38,7 +38,8 @@ export function unaryCall(method: string, spec: RpcSpec, options: UnaryOptions):
   return (call, callback) => {
     const started = performance.now();
     const abort = new AbortController();
-    call.on('cancelled', () => abort.abort(new QuiverError('cancelled', 'Cancelled by the client')));
+    let answered = false; // grpc-js may also report a finished call as cancelled: nothing to abort then
+    call.on('cancelled', () => answered || abort.abort(new QuiverError('cancelled', 'Cancelled by the client')));
     const ctx: CallContext = { method, metadata: call.metadata, deadline: deadlineOf(call), signal: abort.signal };
     let timer: NodeJS.Timeout | undefined;
     if (ctx.deadline !== undefined) {
@@ -49,11 +50,13 @@ export function unaryCall(method: string, spec: RpcSpec, options: UnaryOptions):
       return spec.handler(call.request, ctx);
     })().then(
       (response) => {
+        answered = true;
         clearTimeout(timer);
         response.time = (performance.now() - started) / 1000;
         callback(null, response);
       },
       (err) => {
+        answered = true;
         clearTimeout(timer);
         const report = toStatus(err);
         if (report.internal) options.onInternalError(method, err);
