@@ -91,6 +91,11 @@ export class ShardReplica {
     return this.applied;
   }
 
+  /** Whether a compaction is building the new graphs (the store is swapped when they are ready). */
+  get compacting(): boolean {
+    return this.building !== null;
+  }
+
   /** The replica's store; replaced (between two applies) when the replica compacts. */
   get store(): ShardStore {
     return this.current;

@@ -13,6 +13,8 @@ export interface ReplicaStats {
   points: number;
   /** Labels not yet in the HNSW graph (searched exactly meanwhile). */
   unindexed: number;
+  /** A compaction is building the replica's new graphs (Qdrant's running optimiser). */
+  optimizing?: boolean;
   /** Why the replica's HNSW graph failed (its searches scan exactly), when it did. */
   indexError?: string;
   /** Per payload index (field name): points holding a value of the index's type. */

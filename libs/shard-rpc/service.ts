@@ -39,7 +39,7 @@ export function addShardRpc(server: grpc.Server, reader: ReplicaReader): void {
     Stats: unary(async (m) => {
       const stats = await reader.stats(m.replica);
       const indexed_points = Object.fromEntries(Object.entries(stats.indexedPoints ?? {}).map(([field, n]) => [field, String(n)]));
-      return { points: String(stats.points), unindexed: String(stats.unindexed), index_error: stats.indexError ?? '', indexed_points };
+      return { points: String(stats.points), unindexed: String(stats.unindexed), index_error: stats.indexError ?? '', indexed_points, optimizing: Boolean(stats.optimizing) };
     }),
   });
 }
@@ -110,6 +110,7 @@ export class RemoteReplicaReader implements ReplicaReader {
     return {
       points: Number(response.points ?? 0),
       unindexed: Number(response.unindexed ?? 0),
+      optimizing: Boolean(response.optimizing),
       ...(response.index_error ? { indexError: String(response.index_error) } : {}),
       indexedPoints,
     };

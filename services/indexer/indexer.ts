@@ -252,11 +252,13 @@ export class Indexer implements ReplicaReader {
   }
 
   async stats(key: string) {
-    const { store } = await this.replica(key);
+    const replica = await this.replica(key);
+    const { store } = replica;
     const failed = store.graph?.failed;
     return {
       points: store.pointCount,
       unindexed: store.unindexedCount,
+      optimizing: replica.compacting,
       ...(failed ? { indexError: failed.message } : {}),
       indexedPoints: Object.fromEntries(store.indexedPointCounts()),
     };

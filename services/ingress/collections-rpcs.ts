@@ -54,6 +54,7 @@ export function collectionsRpcs({ catalog, registry, router, queues }: Collectio
       pointsCount: points,
       indexedCount: Math.max(0, points - sum(stats.map((s) => s.unindexed))),
       queued: sum(backlogs),
+      optimizing: stats.some((s) => s.optimizing),
       indexErrors: stats.flatMap((s) => (s.indexError ? [s.indexError] : [])),
       indexedPoints: sumByField(stats.map((s) => s.indexedPoints ?? {})),
     };

@@ -12,13 +12,14 @@ const record = (): CollectionRecord => ({
   shards: [{ replicas: [{ id: 0, owner: 'a' }] }, { replicas: [{ id: 0, owner: 'a' }] }],
 });
 
-test('status: Green when settled, Yellow while queued or indexing, Red with the error when a graph failed', () => {
+test('status: Green when settled, Yellow while queued, indexing or compacting, Red with the error when a graph failed', () => {
   const settled = collectionInfo(record(), { pointsCount: 10, indexedCount: 10, queued: 0 });
   assert.equal(settled.status, 'Green');
   assert.deepEqual(settled.optimizer_status, { ok: true });
   assert.equal(settled.segments_count, '2');
   assert.equal(collectionInfo(record(), { pointsCount: 10, indexedCount: 10, queued: 1 }).status, 'Yellow');
   assert.equal(collectionInfo(record(), { pointsCount: 10, indexedCount: 4, queued: 0 }).status, 'Yellow');
+  assert.equal(collectionInfo(record(), { pointsCount: 10, indexedCount: 10, queued: 0, optimizing: true }).status, 'Yellow');
   const failed = collectionInfo(record(), { pointsCount: 10, indexedCount: 4, queued: 3, indexErrors: ['out of memory'] });
   assert.equal(failed.status, 'Red');
   assert.deepEqual(failed.optimizer_status, { ok: false, error: 'out of memory' });

@@ -217,12 +217,14 @@ test('a compaction builds its graphs while the replica goes on writing and searc
   await replica.applyLogged(5, encodeOperation(added));
   await replica.applyLogged(6, encodeOperation({ kind: 'set_payload', target: { ids: [100n] }, payload: { tagged: true } }));
   assert.equal(replica.store, before, 'the writes were applied before the compacted store took over');
+  assert.ok(replica.compacting, 'reported as compacting (the collection is Yellow)');
   const query = added.vectors.slice(7 * 3, 8 * 3);
   assert.equal((await replica.store.search({ vector: query, top: 1, selectors: none }))[0].id, 5007n, 'the old store answers meanwhile');
   await compaction;
 
   const store = replica.store;
   assert.notEqual(store, before, 'the compacted store took over');
+  assert.ok(!replica.compacting);
   assert.equal(store.pointCount, 3000 - 800 - 10 + 50);
   assert.equal(store.retiredCount, 30, 'the labels retired during the build (20 overwritten, 10 deleted) are retired in the new store');
   const expected = new Map<bigint, { vector: number[]; payload: unknown }>();

@@ -100,6 +100,8 @@ export interface CollectionFigures {
   indexedCount: number;
   /** Operations queued for the collection's replicas and not applied yet. */
   queued: number;
+  /** Some replica is compacting (building new graphs in the background). */
+  optimizing?: boolean;
   /** Replicas whose HNSW graph failed (they answer by exact scan): Qdrant's failed optimizer. */
   indexErrors?: string[];
   /** Per payload index: points holding a value it indexes, over all shards. */
@@ -117,10 +119,11 @@ export function collectionInfo(record: CollectionRecord, figures: CollectionFigu
     };
   }
   const indexError = figures.indexErrors?.[0];
-  const optimizing = figures.queued > 0 || figures.indexedCount < figures.pointsCount;
+  const optimizing = figures.queued > 0 || figures.indexedCount < figures.pointsCount || Boolean(figures.optimizing);
   return {
     // Red with a failed graph (Qdrant: an optimizer error); Yellow while writes wait in queues or
-    // points wait for the graph, as Qdrant is while optimising; Green otherwise.
+    // points wait for the graph or a compaction builds new graphs, as Qdrant is while optimising;
+    // Green otherwise.
     status: indexError ? 'Red' : optimizing ? 'Yellow' : 'Green',
     optimizer_status: indexError ? { ok: false, error: indexError } : { ok: true },
     segments_count: String(record.shards.length),
