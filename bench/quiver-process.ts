@@ -35,6 +35,13 @@ export async function withBenchQuiver(label: string, collection: string, dim: nu
   }
 }
 
+/** Resolves once the collection is Green: nothing queued, every point in a graph, no compaction running. */
+export async function untilGreen(client: QdrantClient, collection: string): Promise<void> {
+  while ((await client.api('collections').get({ collectionName: collection })).result?.status !== 1 /* Green */) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Prints rows as left-aligned columns under `header`. */
 export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((_, c) => Math.max(...[header, ...rows].map((r) => r[c].length)));

@@ -7,9 +7,10 @@ import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { bruteForce, clusteredVectors } from '../test/support/data.ts';
 import { clientFor } from '../test/support/quiver.ts';
-import { freePort } from '../test/support/redis.ts';
+import { freePort, testRedisUrl } from '../test/support/redis.ts';
 import { denseVectors, idOf, pid } from '../test/support/wire.ts';
-import { printTable, withBenchQuiver } from './quiver-process.ts';
+import { queueRoundTrips } from './queue-floor.ts';
+import { printTable, untilGreen, withBenchQuiver } from './quiver-process.ts';
 import { ms, percentile, timeEach } from './stats.ts';
 import { spawn } from 'node:child_process';
 
@@ -51,6 +52,10 @@ const batchOf = (from: number, count: number) =>
 const floorBatch = await timeEach(30, () => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(0, 1000) }));
 const floorOne = await timeEach(200, (i) => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(i, 1) }));
 floorServer.kill();
+
+// Floor 3: a small BullMQ job's round trip (add, worker, completion seen by the producer) on the
+// same Redis, carrying what a one-point upsert's operation carries.
+const queueTrip = await queueRoundTrips(await testRedisUrl(), 200, Buffer.alloc(90).toString('base64'));
 
 // quiver, all-in-one, in its own process.
 await withBenchQuiver('bench', 'bench', DIM, async (client) => {
@@ -95,8 +100,21 @@ await withBenchQuiver('bench', 'bench', DIM, async (client) => {
   // Waited writes into the full collection (overwrites of existing ids).
   const batch = await timeEach(30, (i) => client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf((i * 1000) % N, 1000) }));
   report('upsert 1,000 wait=true p50', ms(percentile(batch, 50)), `wire ${ms(percentile(floorBatch, 50))}`, percentile(batch, 50) / percentile(floorBatch, 50));
-  const one = await timeEach(200, (i) => client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf(i, 1) }));
-  report('upsert 1 wait=true p50', ms(percentile(one, 50)), `wire ${ms(percentile(floorOne, 50))}`, percentile(one, 50) / percentile(floorOne, 50));
+  // One-point writes: right after the batches, when their overwrites may have started a compaction
+  // (graphs rebuilt in the background), then again once the collection is Green. Where the time
+  // goes: the reply's `time` is the server's own share; the rest is the client and the wire.
+  const singles = async (when: string) => {
+    const inServer: number[] = [];
+    const one = await timeEach(200, async (i) => {
+      const reply = await client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf(i, 1) });
+      inServer.push(reply.time * 1000);
+    });
+    report(`upsert 1 wait=true p50, ${when}`, ms(percentile(one, 50)), `wire ${ms(percentile(floorOne, 50))}`, percentile(one, 50) / percentile(floorOne, 50));
+    report('  of which in the server (the reply\'s time), p50', ms(percentile(inServer, 50)), `BullMQ round trip ${ms(percentile(queueTrip, 50))}`, percentile(inServer, 50) / percentile(queueTrip, 50));
+  };
+  await singles('right after the batches');
+  await untilGreen(client, 'bench');
+  await singles('collection Green');
 });
 
 printTable(['measure', 'quiver', 'floor', 'ratio'], rows);
