@@ -11,7 +11,7 @@ import { freePort, testRedisUrl } from '../test/support/redis.ts';
 import { denseVectors, idOf, pid } from '../test/support/wire.ts';
 import { queueRoundTrips } from './queue-floor.ts';
 import { printTable, untilGreen, withBenchQuiver } from './quiver-process.ts';
-import { ms, percentile, timeEach } from './stats.ts';
+import { ms, percentile, timeAlternately, timeEach } from './stats.ts';
 import { spawn } from 'node:child_process';
 
 const N = Number(process.env.BENCH_POINTS ?? 100_000);
@@ -42,20 +42,22 @@ const rawSearch = await timeEach(QUERIES, async (i) => {
 });
 console.log(`floor: hnswlib-node build ${ms(rawBuildMs)}, search p50 ${ms(percentile(rawSearch, 50))}, recall@10 ${rawRecall.toFixed(3)}`);
 
-// Floor 2: the wire (a server that decodes and discards).
+// Floor 2: the wire (a server that decodes and discards). Its requests alternate with quiver's
+// below, one for one, so both see the same client (warm-up, garbage collection) and the same
+// machine (other processes, and quiver's own background graph work, which slows both alike).
 const floorPort = await freePort();
 const floorServer = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'wire-floor-server.ts')], { env: { ...process.env, PORT: String(floorPort) }, stdio: 'ignore' });
+floorServer.unref(); // it lives as long as this process, however that ends
+process.on('exit', () => floorServer.kill());
 await new Promise((r) => setTimeout(r, 1500));
 const floorClient = clientFor(floorPort);
 const batchOf = (from: number, count: number) =>
   Array.from({ length: count }, (_, k) => ({ id: pid(BigInt(from + k)), vectors: denseVectors(vectors[(from + k) % N]) }));
+const floorUpsert = (points: ReturnType<typeof batchOf>) => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points });
 // A warm-up round first: the client's first requests run cold (its p50 over them was 20-30%
-// higher than over the next rounds here), and quiver's are measured with a warm client.
-await timeEach(30, () => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(0, 1000) }));
-await timeEach(200, (i) => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(i, 1) }));
-const floorBatch = await timeEach(30, () => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(0, 1000) }));
-const floorOne = await timeEach(200, (i) => floorClient.api('points').upsert({ collectionName: 'x', wait: true, points: batchOf(i, 1) }));
-floorServer.kill();
+// higher than over the next rounds here).
+await timeEach(30, () => floorUpsert(batchOf(0, 1000)));
+await timeEach(200, (i) => floorUpsert(batchOf(i, 1)));
 
 // Floor 3: a small BullMQ job's round trip (add, worker, completion seen by the producer) on the
 // same Redis, carrying what a one-point upsert's operation carries.
@@ -90,7 +92,8 @@ await withBenchQuiver('bench', 'bench', DIM, async (client) => {
   report(`ingest ${N} (wait=false, batches of 1,000) until indexed`, ms(ingestMs), `hnswlib build ${ms(rawBuildMs)}`, ingestMs / rawBuildMs);
   report('  all acknowledged / all applied (searchable)', `${ms(acknowledgedMs)} / ${ms(appliedMs)}`, '', undefined);
   const meanDuring = duringRecall.reduce((a, b) => a + b, 0) / Math.max(1, duringRecall.length);
-  report('  recall@10 of searches during ingestion (mean / min)', `${meanDuring.toFixed(3)} / ${Math.min(...duringRecall).toFixed(3)}`, '', undefined);
+  const during = duringRecall.length ? `${meanDuring.toFixed(3)} / ${Math.min(...duringRecall).toFixed(3)}` : 'none (fewer than 20,000 points)';
+  report('  recall@10 of searches during ingestion (mean / min)', during, '', undefined);
 
   // Search: top-10 at ef=64.
   let recall = 0;
@@ -102,17 +105,25 @@ await withBenchQuiver('bench', 'bench', DIM, async (client) => {
   report('search recall@10 vs brute force', recall.toFixed(3), `hnswlib ${rawRecall.toFixed(3)}`, undefined);
 
   // Waited writes into the full collection (overwrites of existing ids).
-  const batch = await timeEach(30, (i) => client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf((i * 1000) % N, 1000) }));
+  const [batch, floorBatch] = await timeAlternately(
+    30,
+    (i) => client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf((i * 1000) % N, 1000) }),
+    (i) => floorUpsert(batchOf((i * 1000) % N, 1000)),
+  );
   report('upsert 1,000 wait=true p50', ms(percentile(batch, 50)), `wire ${ms(percentile(floorBatch, 50))}`, percentile(batch, 50) / percentile(floorBatch, 50));
   // One-point writes: right after the batches, when their overwrites may have started a compaction
   // (graphs rebuilt in the background), then again once the collection is Green. Where the time
   // goes: the reply's `time` is the server's own share; the rest is the client and the wire.
   const singles = async (when: string) => {
     const inServer: number[] = [];
-    const one = await timeEach(200, async (i) => {
-      const reply = await client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf(i, 1) });
-      inServer.push(reply.time * 1000);
-    });
+    const [one, floorOne] = await timeAlternately(
+      200,
+      async (i) => {
+        const reply = await client.api('points').upsert({ collectionName: 'bench', wait: true, points: batchOf(i, 1) });
+        inServer.push(reply.time * 1000);
+      },
+      (i) => floorUpsert(batchOf(i, 1)),
+    );
     report(`upsert 1 wait=true p50, ${when}`, ms(percentile(one, 50)), `wire ${ms(percentile(floorOne, 50))}`, percentile(one, 50) / percentile(floorOne, 50));
     report('  of which in the server (the reply\'s time), p50', ms(percentile(inServer, 50)), `BullMQ round trip ${ms(percentile(queueTrip, 50))}`, percentile(inServer, 50) / percentile(queueTrip, 50));
   };
@@ -120,5 +131,4 @@ await withBenchQuiver('bench', 'bench', DIM, async (client) => {
   await untilGreen(client, 'bench');
   await singles('collection Green');
 });
-
 printTable(['measure', 'quiver', 'floor', 'ratio'], rows);
