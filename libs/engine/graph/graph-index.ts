@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, GraphConfig, ToWorker } from './protocol.ts';
 
-const workerUrl = new URL('./graph-worker-entry.mjs', import.meta.url);
+const workerUrl = new URL('./graph-worker.mjs', import.meta.url);
 
 export class GraphIndex {
   private readonly worker: Worker;
@@ -24,8 +24,9 @@ export class GraphIndex {
   constructor(private readonly config: GraphConfig) {
     this.upTo = config.loadedUpTo ?? 0;
     this.postedUpTo = this.upTo;
-    // The worker is TypeScript too; its plain-JS entry registers the loader in the new thread.
-    this.worker = new Worker(workerUrl, { workerData: config });
+    // Plain JavaScript, started without the process's flags (`--import tsx` would register the
+    // TypeScript loader again in every worker thread, for nothing).
+    this.worker = new Worker(workerUrl, { workerData: config, execArgv: [] });
     this.worker.unref();
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (err) => this.fail(err));

@@ -1,14 +1,23 @@
+// @ts-check
 // The worker thread that owns one shard's hnswlib-node graph. Graph construction is CPU-bound and
 // synchronous; here it runs off the thread that answers requests and renews queue locks.
+// Plain JavaScript (type-checked through JSDoc): loader hooks are per thread in Node 20, so a
+// TypeScript worker had to register tsx in every new thread, which cost about 350 ms of CPU per
+// graph (one per vector name per replica, and again per compaction), and with dozens of graphs
+// in one process (the unit tests) the hooks threads made starting them crawl.
 // Inserts arrive in label order and are applied in chunks of CHUNK points, one chunk per turn of
 // the event loop, so searches and deletes that arrive meanwhile are answered between chunks.
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
-import type { FromWorker, GraphConfig, ToWorker } from './protocol.ts';
+
+/** @typedef {import('./protocol.ts').FromWorker} FromWorker */
+/** @typedef {import('./protocol.ts').GraphConfig} GraphConfig */
+/** @typedef {import('./protocol.ts').ToWorker} ToWorker */
 
 const CHUNK = 64;
-const config = workerData as GraphConfig;
+/** @type {GraphConfig} */
+const config = workerData;
 
 // Graph building yields the CPU to everything that answers requests (this process's main thread,
 // Redis, clients on the same machine): it runs at the lowest priority, and takes whatever CPU is
@@ -22,12 +31,14 @@ try {
 } catch {
   // not permitted here: keep the inherited priority
 }
-const port = parentPort!;
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 const graph = new hnswlib.HierarchicalNSW(config.space, config.dim);
 let capacity = 1024;
 let upTo = 0; // labels below this are inserted or skipped
-const pending: { firstLabel: number; count: number; vectors: Float32Array; done: number }[] = [];
-const deletedEarly = new Set<number>(); // deleted before their insert was applied
+/** @type {{ firstLabel: number; count: number; vectors: Float32Array; done: number }[]} */
+const pending = [];
+/** @type {Set<number>} */
+const deletedEarly = new Set(); // deleted before their insert was applied
 let working = false;
 
 if (config.loadFrom) {
@@ -38,15 +49,22 @@ if (config.loadFrom) {
   graph.initIndex({ maxElements: capacity, m: config.m, efConstruction: config.efConstruct, randomSeed: 100 });
 }
 
-const send = (message: FromWorker) => port.postMessage(message);
+/** @param {FromWorker} message */
+const send = (message) => port.postMessage(message);
 
-function toArray(values: Float32Array, from: number, dim: number): number[] {
-  const out = new Array<number>(dim);
+/**
+ * @param {Float32Array} values
+ * @param {number} from
+ * @param {number} dim
+ * @returns {number[]}
+ */
+function toArray(values, from, dim) {
+  const out = new Array(dim);
   for (let i = 0; i < dim; i++) out[i] = values[from + i]; // hnswlib-node takes plain arrays
   return out;
 }
 
-function insertChunk(): void {
+function insertChunk() {
   working = false;
   const batch = pending[0];
   if (!batch) return;
@@ -68,14 +86,14 @@ function insertChunk(): void {
   schedule();
 }
 
-function schedule(): void {
+function schedule() {
   if (!working && pending.length) {
     working = true;
     setImmediate(insertChunk);
   }
 }
 
-port.on('message', (message: ToWorker) => {
+port.on('message', (/** @type {ToWorker} */ message) => {
   try {
     switch (message.type) {
       case 'insert':
@@ -98,10 +116,11 @@ port.on('message', (message: ToWorker) => {
         const k = Math.min(message.k, graph.getCurrentCount());
         if (k <= 0) return send({ type: 'result', id: message.id, labels: [] });
         graph.setEf(Math.max(message.ef, k));
-        let labels: number[];
+        /** @type {number[]} */
+        let labels;
         try {
           const allowed = message.allowed;
-          const filter = allowed ? (label: number) => label < allowed.length && allowed[label] === 1 : undefined;
+          const filter = allowed ? (/** @type {number} */ label) => label < allowed.length && allowed[label] === 1 : undefined;
           labels = graph.searchKnn(toArray(message.query, 0, config.dim), k, filter).neighbors;
         } catch {
           labels = []; // fewer live elements than k (many deleted): the caller's exact tail still answers
@@ -119,7 +138,7 @@ port.on('message', (message: ToWorker) => {
         break;
     }
   } catch (err) {
-    if ('id' in message) send({ type: 'failed', id: message.id, message: (err as Error).message });
+    if ('id' in message) send({ type: 'failed', id: message.id, message: /** @type {Error} */ (err).message });
     else throw err;
   }
 });
