@@ -27,6 +27,14 @@ export interface SnapshotPolicy {
   operations: number;
 }
 
+/** Failures of the work a replica does in the background; the replica goes on either way. */
+export interface BackgroundErrors {
+  /** A snapshot failed: the WAL still holds every operation, and the next snapshot is tried later. */
+  onSnapshotError: (err: Error) => void;
+  /** A compaction failed unexpectedly (not because the replica closed): the old store stays. */
+  onCompactionError: (err: Error) => void;
+}
+
 export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = { walBytes: 64 * 1024 * 1024, operations: 50_000 };
 
 const SEGMENT = /^wal-(\d+)\.log$/;
@@ -58,11 +66,11 @@ export class ShardReplica {
     private wal: WriteAheadLog,
     private applied: number,
     private readonly policy: SnapshotPolicy,
-    private readonly onSnapshotError: (err: Error) => void,
+    private readonly onError: BackgroundErrors,
   ) {}
 
   /** Opens the replica stored in `dir` (creating it with `params` if new): snapshot, then WAL replay. */
-  static open(dir: string, params: ShardParams, options: { policy?: SnapshotPolicy; onSnapshotError?: (err: Error) => void } = {}): ShardReplica {
+  static open(dir: string, params: ShardParams, options: { policy?: SnapshotPolicy } & Partial<BackgroundErrors> = {}): ShardReplica {
     fs.mkdirSync(dir, { recursive: true });
     const stored = settleParams(dir, params);
     for (const name of fs.readdirSync(dir)) {
@@ -84,7 +92,10 @@ export class ShardReplica {
       else wal.close();
     }
     last ??= WriteAheadLog.open(path.join(dir, `wal-${applied + 1}.log`)).wal;
-    return new ShardReplica(dir, store, last, applied, options.policy ?? DEFAULT_SNAPSHOT_POLICY, options.onSnapshotError ?? (() => {}));
+    return new ShardReplica(dir, store, last, applied, options.policy ?? DEFAULT_SNAPSHOT_POLICY, {
+      onSnapshotError: options.onSnapshotError ?? (() => {}),
+      onCompactionError: options.onCompactionError ?? (() => {}),
+    });
   }
 
   get appliedSeq(): number {
@@ -128,9 +139,9 @@ export class ShardReplica {
     this.walBytesSinceSnapshot += encoded.byteLength;
     this.opsSinceSnapshot++;
     if (this.walBytesSinceSnapshot >= this.policy.walBytes || this.opsSinceSnapshot >= this.policy.operations) {
-      void this.snapshot().catch(this.onSnapshotError);
+      void this.snapshot().catch(this.onError.onSnapshotError);
     }
-    if (this.current.wantsCompaction) this.compactSoon();
+    if (this.current.wantsCompaction && !this.compaction) this.compactSoon(); // a running one is joined, not scheduled again
     return { duplicate: false, outcome };
   }
 
@@ -196,13 +207,14 @@ export class ShardReplica {
     try {
       await started.build.ready;
       await this.serially(() => {
-        if (this.closed || this.current !== started.store) throw new Error('the replica closed during the compaction');
+        if (this.closed) throw new Error('the replica closed during the compaction');
         const old = this.current;
         this.current = old.compactedWith(started.build);
         void old.close();
       });
-    } catch {
-      await started.build.cancel(); // a graph worker died, or the replica closed: the old store stays
+    } catch (err) {
+      await started.build.cancel(); // the old store stays
+      if (!this.closed) this.onError.onCompactionError(err as Error); // a graph worker died, or worse
     } finally {
       this.building = null;
     }
@@ -265,7 +277,7 @@ export class ShardReplica {
     await this.building?.build.cancel();
     await this.compaction;
     await this.snapshotting?.catch(() => {});
-    if (options.snapshot && this.opsSinceSnapshot > 0) await this.snapshot().catch(this.onSnapshotError);
+    if (options.snapshot && this.opsSinceSnapshot > 0) await this.snapshot().catch(this.onError.onSnapshotError);
     this.wal.close();
     await this.current.close();
   }

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -140,6 +141,7 @@ export class Indexer implements ReplicaReader {
   private open(key: string, record: CollectionRecord): void {
     const replica = ShardReplica.open(path.join(this.replicasDir, key), shardParamsOf(record), {
       onSnapshotError: (err) => this.deps.log.error({ err, replica: key }, 'snapshot failed; the WAL still holds every operation'),
+      onCompactionError: (err) => this.deps.log.error({ err, replica: key }, 'compaction failed; the replica keeps its uncompacted store'),
     });
     const hosted: HostedReplica = {
       replica,
@@ -191,7 +193,7 @@ export class Indexer implements ReplicaReader {
    */
   private complete(key: string, hosted: HostedReplica, seq: number, outcome: OperationOutcome, ref?: string): Promise<void> {
     this.deps.handoff?.completed(key, seq, outcome);
-    const published = new Promise((resolve) => setImmediate(resolve)).then(() => this.publisher.publish(key, seq, outcome, ref));
+    const published = nextTurn().then(() => this.publisher.publish(key, seq, outcome, ref));
     hosted.reported.set(seq, published);
     published.catch(() => hosted.reported.get(seq) === published && hosted.reported.delete(seq));
     if (hosted.reported.size > REPORTED_REMEMBERED) hosted.reported.delete(hosted.reported.keys().next().value as number);
