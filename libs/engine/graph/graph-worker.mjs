@@ -23,8 +23,9 @@ const config = workerData;
 // Redis, clients on the same machine): it runs at the lowest priority, and takes whatever CPU is
 // left. On Linux a nice value belongs to a thread, and setpriority(PROCESS, 0) sets the calling
 // thread's only. Searches stay correct if the graph falls behind (the store scans the unindexed
-// tail exactly). Measured in `npm run bench` on 2 cores: at nice 19 instead of 5, single-point
-// waited upserts during a compaction's graph build went from 3.6-7.0 ms to 3.3-4.3 ms p50.
+// tail exactly). Measured on 2 cores with a copy of the bench's write phase (three alternating
+// runs each): single-point waited upserts during a compaction's graph build had a p50 of
+// 3.6-7.0 ms at nice 5 and 3.3-4.3 ms at nice 19.
 const GRAPH_THREAD_NICE = 19;
 try {
   if (process.platform === 'linux') os.setPriority(GRAPH_THREAD_NICE);
